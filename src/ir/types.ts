@@ -1,0 +1,144 @@
+// The intermediate representation: plain data the data plane serves from. It knows nothing of
+// Kubernetes objects; the translator is its only producer.
+
+/** Everything the data plane needs, produced in one piece by the translator. */
+export interface IR {
+  /** One entry per socket to bind: an address and port with the listeners that share it. */
+  ports: IRPort[];
+  /** Upstream clusters by id (`service/<ns>/<name>/<port>`), referenced from route backends. */
+  clusters: Record<string, IRCluster>;
+}
+
+export type IRPortProtocol = 'HTTP' | 'HTTPS';
+
+export interface IRPort {
+  /** IP address to bind (IPv4 or IPv6 literal). */
+  address: string;
+  port: number;
+  protocol: IRPortProtocol;
+  /** `namespace/name` of the Gateway that owns this socket (logs, metrics). */
+  gateway: string;
+  /** Listeners on this socket, most specific hostname first (exact, longest wildcard, none). */
+  listeners: IRListener[];
+}
+
+export interface IRListener {
+  /** `namespace/gateway/listener`, unique in the IR. */
+  id: string;
+  /** Listener hostname (`foo.example.com`, `*.example.com`) or null to match any host. */
+  hostname: string | null;
+  /** TLS termination material for HTTPS listeners; absent for HTTP. */
+  tls?: IRListenerTLS;
+  /** Route entries in precedence order (see `precedence` in translate); first match wins within a host bucket. */
+  routes: IRRoute[];
+}
+
+export interface IRListenerTLS {
+  /** PEM certificate chains and keys; SNI picks the listener, then the certificate. */
+  certificates: IRCertificate[];
+}
+
+export interface IRCertificate {
+  certPem: string;
+  keyPem: string;
+}
+
+/**
+ * One (route, rule, match) triple, flattened. `hostnames` are the route hostnames that intersect the
+ * listener (empty: any host the listener accepts). The data plane buckets entries by hostname and keeps
+ * their order inside a bucket.
+ */
+export interface IRRoute {
+  /** `httproute/<ns>/<name>/rule/<i>/match/<j>` — stable, for logs and metrics. */
+  id: string;
+  hostnames: string[];
+  match: IRMatch;
+  /** Filters of the rule, in list order. */
+  filters: IRFilter[];
+  /** Weighted backends; empty means "no backendRefs" (answered 500) unless a filter answers first. */
+  backends: IRBackend[];
+  timeouts?: IRTimeouts;
+}
+
+export interface IRTimeouts {
+  /** Whole-request budget in ms; absent or 0 means none. */
+  requestMs?: number;
+  /** Budget for one upstream attempt in ms; absent or 0 means none. */
+  backendRequestMs?: number;
+}
+
+export type IRPathMatch =
+  | { type: 'Exact'; value: string }
+  | { type: 'PathPrefix'; value: string }
+  | { type: 'RegularExpression'; value: string };
+
+export interface IRValueMatch {
+  /** Header names are lower-cased; query parameter names are kept as written (case-sensitive). */
+  name: string;
+  type: 'Exact' | 'RegularExpression';
+  value: string;
+}
+
+export interface IRMatch {
+  path: IRPathMatch;
+  method?: string;
+  headers: IRValueMatch[];
+  queryParams: IRValueMatch[];
+}
+
+export interface IRHeaderModifier {
+  /** [name, value] pairs; names compared case-insensitively. */
+  set: [string, string][];
+  add: [string, string][];
+  remove: string[];
+}
+
+export type IRPathModifier = { type: 'ReplaceFullPath'; value: string } | { type: 'ReplacePrefixMatch'; value: string };
+
+export interface IRRedirect {
+  scheme?: 'http' | 'https';
+  hostname?: string;
+  port?: number;
+  path?: IRPathModifier;
+  statusCode: number;
+}
+
+export interface IRRewrite {
+  hostname?: string;
+  path?: IRPathModifier;
+}
+
+export type IRFilter =
+  | { type: 'RequestHeaderModifier'; modifier: IRHeaderModifier }
+  | { type: 'ResponseHeaderModifier'; modifier: IRHeaderModifier }
+  | { type: 'RequestRedirect'; redirect: IRRedirect }
+  | { type: 'URLRewrite'; rewrite: IRRewrite }
+  /** A filter that could not be honoured (e.g. unresolvable ExtensionRef): the request gets this status. */
+  | { type: 'DirectResponse'; status: number };
+
+/** One weighted choice of a rule. `target` says where a request that picks it goes. */
+export interface IRBackend {
+  weight: number;
+  target: IRBackendTarget;
+  /** Filters that run only when this backend is picked (after the rule's filters). */
+  filters: IRFilter[];
+}
+
+export type IRBackendTarget =
+  | { kind: 'cluster'; cluster: string }
+  /** An invalid reference: requests that pick it get `status` (500 per spec). */
+  | { kind: 'invalid'; status: number; reason: string };
+
+export type IRUpstreamProtocol = 'http1' | 'h2c' | 'ws';
+
+export interface IRCluster {
+  id: string;
+  protocol: IRUpstreamProtocol;
+  /** Ready endpoints; empty means 503. */
+  endpoints: IREndpoint[];
+}
+
+export interface IREndpoint {
+  address: string;
+  port: number;
+}

@@ -1,0 +1,288 @@
+// Types of the gateway.networking.k8s.io/v1 kinds Sluice accepts (standard channel of v1.6), after defaults.
+
+import type { KubeObject } from './object.ts';
+
+export const GATEWAY_GROUP = 'gateway.networking.k8s.io';
+export const GATEWAY_API_VERSION = `${GATEWAY_GROUP}/v1`;
+
+export interface Condition {
+  type: string;
+  status: 'True' | 'False' | 'Unknown';
+  reason: string;
+  message: string;
+  observedGeneration: number;
+  lastTransitionTime: string;
+}
+
+// --- shared references ---------------------------------------------------------------------------
+
+export interface ParentReference {
+  group?: string;
+  kind?: string;
+  namespace?: string;
+  name: string;
+  sectionName?: string;
+  port?: number;
+}
+
+export interface BackendObjectReference {
+  group?: string;
+  kind?: string;
+  name: string;
+  namespace?: string;
+  port?: number;
+}
+
+export interface SecretObjectReference {
+  group?: string;
+  kind?: string;
+  name: string;
+  namespace?: string;
+}
+
+export interface LocalParametersReference {
+  group: string;
+  kind: string;
+  name: string;
+}
+
+export interface LabelSelectorRequirement {
+  key: string;
+  operator: 'In' | 'NotIn' | 'Exists' | 'DoesNotExist';
+  values?: string[];
+}
+
+export interface LabelSelector {
+  matchLabels?: Record<string, string>;
+  matchExpressions?: LabelSelectorRequirement[];
+}
+
+// --- GatewayClass --------------------------------------------------------------------------------
+
+export interface GatewayClassSpec {
+  controllerName: string;
+  parametersRef?: LocalParametersReference & { namespace?: string };
+  description?: string;
+}
+
+export interface GatewayClassStatus {
+  conditions?: Condition[];
+  supportedFeatures?: { name: string }[];
+}
+
+export interface GatewayClass extends KubeObject {
+  kind: 'GatewayClass';
+  spec: GatewayClassSpec;
+  status?: GatewayClassStatus;
+}
+
+// --- Gateway -------------------------------------------------------------------------------------
+
+export interface RouteGroupKind {
+  group?: string;
+  kind: string;
+}
+
+export interface AllowedRoutes {
+  namespaces?: { from?: 'All' | 'Same' | 'Selector'; selector?: LabelSelector };
+  kinds?: RouteGroupKind[];
+}
+
+export interface GatewayTLSConfig {
+  mode?: 'Terminate' | 'Passthrough';
+  certificateRefs?: SecretObjectReference[];
+  options?: Record<string, string>;
+}
+
+export interface Listener {
+  name: string;
+  hostname?: string;
+  port: number;
+  protocol: string;
+  tls?: GatewayTLSConfig;
+  allowedRoutes?: AllowedRoutes;
+}
+
+export interface GatewaySpecAddress {
+  type?: string;
+  value?: string;
+}
+
+export interface GatewaySpec {
+  gatewayClassName: string;
+  listeners: Listener[];
+  addresses?: GatewaySpecAddress[];
+  infrastructure?: {
+    labels?: Record<string, string>;
+    annotations?: Record<string, string>;
+    parametersRef?: LocalParametersReference;
+  };
+}
+
+export interface ListenerStatus {
+  name: string;
+  supportedKinds: RouteGroupKind[];
+  attachedRoutes: number;
+  conditions: Condition[];
+}
+
+export interface GatewayStatus {
+  addresses?: { type: string; value: string }[];
+  conditions?: Condition[];
+  listeners?: ListenerStatus[];
+}
+
+export interface Gateway extends KubeObject {
+  kind: 'Gateway';
+  spec: GatewaySpec;
+  status?: GatewayStatus;
+}
+
+// --- HTTPRoute -----------------------------------------------------------------------------------
+
+export type PathMatchType = 'Exact' | 'PathPrefix' | 'RegularExpression';
+
+export interface HTTPPathMatch {
+  type?: PathMatchType;
+  value?: string;
+}
+
+export interface HTTPHeaderMatch {
+  type?: 'Exact' | 'RegularExpression';
+  name: string;
+  value: string;
+}
+
+export interface HTTPQueryParamMatch {
+  type?: 'Exact' | 'RegularExpression';
+  name: string;
+  value: string;
+}
+
+export interface HTTPRouteMatch {
+  path?: HTTPPathMatch;
+  headers?: HTTPHeaderMatch[];
+  queryParams?: HTTPQueryParamMatch[];
+  method?: string;
+}
+
+export interface HTTPHeader {
+  name: string;
+  value: string;
+}
+
+export interface HTTPHeaderFilter {
+  set?: HTTPHeader[];
+  add?: HTTPHeader[];
+  remove?: string[];
+}
+
+export interface HTTPPathModifier {
+  type: 'ReplaceFullPath' | 'ReplacePrefixMatch';
+  replaceFullPath?: string;
+  replacePrefixMatch?: string;
+}
+
+export interface HTTPRequestRedirectFilter {
+  scheme?: string;
+  hostname?: string;
+  path?: HTTPPathModifier;
+  port?: number;
+  statusCode?: number;
+}
+
+export interface HTTPURLRewriteFilter {
+  hostname?: string;
+  path?: HTTPPathModifier;
+}
+
+export interface HTTPRequestMirrorFilter {
+  backendRef: BackendObjectReference;
+  percent?: number;
+  fraction?: { numerator: number; denominator?: number };
+}
+
+export interface HTTPCORSFilter {
+  allowOrigins?: string[];
+  allowCredentials?: boolean;
+  allowMethods?: string[];
+  allowHeaders?: string[];
+  exposeHeaders?: string[];
+  maxAge?: number;
+}
+
+export interface LocalObjectReference {
+  group: string;
+  kind: string;
+  name: string;
+}
+
+export interface HTTPRouteFilter {
+  type: string;
+  requestHeaderModifier?: HTTPHeaderFilter;
+  responseHeaderModifier?: HTTPHeaderFilter;
+  requestMirror?: HTTPRequestMirrorFilter;
+  requestRedirect?: HTTPRequestRedirectFilter;
+  urlRewrite?: HTTPURLRewriteFilter;
+  cors?: HTTPCORSFilter;
+  extensionRef?: LocalObjectReference;
+}
+
+export interface HTTPBackendRef extends BackendObjectReference {
+  weight?: number;
+  filters?: HTTPRouteFilter[];
+}
+
+export interface HTTPRouteTimeouts {
+  request?: string;
+  backendRequest?: string;
+}
+
+export interface HTTPRouteRule {
+  name?: string;
+  matches?: HTTPRouteMatch[];
+  filters?: HTTPRouteFilter[];
+  backendRefs?: HTTPBackendRef[];
+  timeouts?: HTTPRouteTimeouts;
+}
+
+export interface HTTPRouteSpec {
+  parentRefs?: ParentReference[];
+  hostnames?: string[];
+  rules?: HTTPRouteRule[];
+}
+
+export interface RouteParentStatus {
+  parentRef: ParentReference;
+  controllerName: string;
+  conditions: Condition[];
+}
+
+export interface RouteStatus {
+  parents: RouteParentStatus[];
+}
+
+export interface HTTPRoute extends KubeObject {
+  kind: 'HTTPRoute';
+  spec: HTTPRouteSpec;
+  status?: RouteStatus;
+}
+
+// --- ReferenceGrant ------------------------------------------------------------------------------
+
+export interface ReferenceGrantFrom {
+  group: string;
+  kind: string;
+  namespace: string;
+}
+
+export interface ReferenceGrantTo {
+  group: string;
+  kind: string;
+  name?: string;
+}
+
+export interface ReferenceGrant extends KubeObject {
+  kind: 'ReferenceGrant';
+  spec: { from: ReferenceGrantFrom[]; to: ReferenceGrantTo[] };
+}
