@@ -1,0 +1,93 @@
+// Indexes over the translator's input objects: lookups by kind, namespace and name, and namespace labels.
+
+import type { ConfigMap, EndpointSlice, Secret, Service } from '../resources/core.ts';
+import { NAMESPACE_NAME_LABEL, SERVICE_NAME_LABEL } from '../resources/core.ts';
+import type { Gateway, GatewayClass, HTTPRoute, ReferenceGrant } from '../resources/gateway-api.ts';
+import type { KubeObject } from '../resources/object.ts';
+import type { TranslateOptions } from './types.ts';
+
+export interface TranslateContext {
+  options: TranslateOptions;
+  gatewayClasses: Map<string, GatewayClass>;
+  gateways: Gateway[];
+  httpRoutes: HTTPRoute[];
+  referenceGrants: ReferenceGrant[];
+  services: Map<string, Service>;
+  secrets: Map<string, Secret>;
+  configMaps: Map<string, ConfigMap>;
+  /** EndpointSlices by `namespace/serviceName`. */
+  endpointSlices: Map<string, EndpointSlice[]>;
+  /** Labels of every namespace that has a Namespace object (plus the implied name label). */
+  namespaceLabels: Map<string, Record<string, string>>;
+}
+
+export function key(namespace: string | undefined, name: string): string {
+  return `${namespace ?? ''}/${name}`;
+}
+
+/** Creation order, then namespace/name: how the spec breaks ties between objects. */
+export function compareAge(a: KubeObject, b: KubeObject): number {
+  const at = a.metadata.creationTimestamp ?? '';
+  const bt = b.metadata.creationTimestamp ?? '';
+  if (at !== bt) return at < bt ? -1 : 1;
+  return key(a.metadata.namespace, a.metadata.name).localeCompare(key(b.metadata.namespace, b.metadata.name));
+}
+
+export function buildContext(objects: KubeObject[], options: TranslateOptions): TranslateContext {
+  const context: TranslateContext = {
+    options,
+    gatewayClasses: new Map(),
+    gateways: [],
+    httpRoutes: [],
+    referenceGrants: [],
+    services: new Map(),
+    secrets: new Map(),
+    configMaps: new Map(),
+    endpointSlices: new Map(),
+    namespaceLabels: new Map(),
+  };
+  for (const object of objects) {
+    const { namespace, name } = object.metadata;
+    switch (object.kind) {
+      case 'GatewayClass':
+        context.gatewayClasses.set(name, object as GatewayClass);
+        break;
+      case 'Gateway':
+        context.gateways.push(object as Gateway);
+        break;
+      case 'HTTPRoute':
+        context.httpRoutes.push(object as HTTPRoute);
+        break;
+      case 'ReferenceGrant':
+        context.referenceGrants.push(object as ReferenceGrant);
+        break;
+      case 'Service':
+        context.services.set(key(namespace, name), object as Service);
+        break;
+      case 'Secret':
+        context.secrets.set(key(namespace, name), object as Secret);
+        break;
+      case 'ConfigMap':
+        context.configMaps.set(key(namespace, name), object as ConfigMap);
+        break;
+      case 'EndpointSlice': {
+        const service = object.metadata.labels?.[SERVICE_NAME_LABEL];
+        if (!service) break;
+        const slices = context.endpointSlices.get(key(namespace, service)) ?? [];
+        slices.push(object as EndpointSlice);
+        context.endpointSlices.set(key(namespace, service), slices);
+        break;
+      }
+      case 'Namespace':
+        context.namespaceLabels.set(name, { ...object.metadata.labels, [NAMESPACE_NAME_LABEL]: name });
+        break;
+    }
+  }
+  context.gateways.sort(compareAge);
+  context.httpRoutes.sort(compareAge);
+  return context;
+}
+
+export function labelsOfNamespace(context: TranslateContext, namespace: string): Record<string, string> {
+  return context.namespaceLabels.get(namespace) ?? { [NAMESPACE_NAME_LABEL]: namespace };
+}

@@ -1,0 +1,132 @@
+// Gateway phase: which Gateways are Sluice's, their addresses, listeners and socket conflicts; their status.
+
+import type { Gateway } from '../resources/gateway-api.ts';
+import { assignAddresses } from './addresses.ts';
+import { condition } from './conditions.ts';
+import type { TranslateContext } from './context.ts';
+import type { ClassVerdict } from './gatewayclass.ts';
+import { type ListenerVerdict, listenerServes, processListeners, type Verdict } from './listener.ts';
+import type { ObjectStatus, StatusCondition } from './types.ts';
+
+export interface GatewayVerdict {
+  gateway: Gateway;
+  /** False when the Gateway itself is rejected; its listeners then serve nothing. */
+  accepted: Verdict;
+  addresses: string[];
+  /** Why the Gateway has no address yet (it stays accepted, but is not programmed). */
+  addressProblem?: string;
+  listeners: ListenerVerdict[];
+}
+
+export function processGateways(context: TranslateContext, classes: Map<string, ClassVerdict>): GatewayVerdict[] {
+  const ours = context.gateways.filter((gateway) => classes.has(gateway.spec.gatewayClassName));
+  const assignments = assignAddresses(ours, context.options.addressPool, context.options.defaultAddress);
+  const verdicts: GatewayVerdict[] = [];
+  for (const gateway of ours) {
+    const assignment = assignments.get(gateway)!;
+    const verdict: GatewayVerdict = {
+      gateway,
+      accepted: { ok: true, reason: 'Accepted', message: 'Gateway is accepted' },
+      addresses: assignment.ok ? assignment.addresses : [],
+      listeners: processListeners(context, gateway),
+    };
+    const parametersRef = gateway.spec.infrastructure?.parametersRef;
+    if (!classes.get(gateway.spec.gatewayClassName)!.accepted) {
+      verdict.accepted = { ok: false, reason: 'Invalid', message: 'the GatewayClass is not accepted' };
+    } else if (parametersRef) {
+      verdict.accepted = {
+        ok: false,
+        reason: 'InvalidParameters',
+        message: `infrastructure.parametersRef ${parametersRef.group}/${parametersRef.kind} ${parametersRef.name} is not a kind Sluice supports`,
+      };
+    } else if (!assignment.ok && assignment.reason === 'UnsupportedAddress') {
+      verdict.accepted = { ok: false, reason: assignment.reason, message: assignment.message };
+    } else if (!assignment.ok) {
+      verdict.addressProblem = assignment.message;
+    }
+    verdicts.push(verdict);
+  }
+  markSocketConflicts(context, verdicts);
+  return verdicts;
+}
+
+/**
+ * Two Gateways cannot bind the same address and port: the older one keeps it. Sockets the data plane
+ * failed to bind last time are reported the same way.
+ */
+function markSocketConflicts(context: TranslateContext, verdicts: GatewayVerdict[]): void {
+  const owners = new Map<string, string>();
+  const unavailable = new Map(
+    (context.options.unavailable ?? []).map((socket) => [`${socket.address}:${socket.port}`, socket.message]),
+  );
+  for (const verdict of verdicts) {
+    if (!verdict.accepted.ok) continue;
+    const name = `${verdict.gateway.metadata.namespace}/${verdict.gateway.metadata.name}`;
+    for (const listener of verdict.listeners) {
+      for (const address of verdict.addresses) {
+        const socket = `${address}:${listener.listener.port}`;
+        const owner = owners.get(socket);
+        const bindError = unavailable.get(socket);
+        if (owner !== undefined && owner !== name) {
+          listener.accepted = { ok: false, reason: 'PortUnavailable', message: `${socket} is already used by Gateway ${owner}` };
+        } else if (bindError !== undefined) {
+          listener.accepted = { ok: false, reason: 'PortUnavailable', message: `cannot listen on ${socket}: ${bindError}` };
+        } else owners.set(socket, name);
+      }
+    }
+  }
+}
+
+export function gatewayStatus(verdict: GatewayVerdict): ObjectStatus {
+  const { gateway } = verdict;
+  const listeners = verdict.listeners.map((listener) => ({
+    name: listener.listener.name,
+    supportedKinds: listener.supportedKinds,
+    attachedRoutes: listener.attachedRoutes,
+    conditions: listenerConditions(gateway, listener, verdict.accepted.ok),
+  }));
+  const valid = verdict.listeners.filter((listener) => listener.accepted.ok && !listener.conflicted).length;
+  const serving = verdict.accepted.ok && verdict.listeners.some(listenerServes);
+  let accepted: StatusCondition;
+  if (!verdict.accepted.ok) accepted = condition(gateway, 'Accepted', false, verdict.accepted.reason, verdict.accepted.message);
+  else if (valid === verdict.listeners.length) accepted = condition(gateway, 'Accepted', true, 'Accepted', verdict.accepted.message);
+  else {
+    accepted = condition(
+      gateway,
+      'Accepted',
+      valid > 0,
+      'ListenersNotValid',
+      `${verdict.listeners.length - valid} of ${verdict.listeners.length} listeners are not valid`,
+    );
+  }
+  let programmed: StatusCondition;
+  if (verdict.addressProblem !== undefined) {
+    programmed = condition(gateway, 'Programmed', false, 'AddressNotAssigned', verdict.addressProblem);
+  } else if (!serving) {
+    programmed = condition(gateway, 'Programmed', false, 'Invalid', 'no listener of this Gateway can serve traffic');
+  } else {
+    programmed = condition(gateway, 'Programmed', true, 'Programmed', `serving on ${verdict.addresses.join(', ')}`);
+  }
+  return {
+    object: gateway,
+    status: {
+      addresses: verdict.addresses.map((value) => ({ type: 'IPAddress', value })),
+      conditions: [accepted, programmed],
+      listeners,
+    },
+  };
+}
+
+function listenerConditions(gateway: Gateway, listener: ListenerVerdict, gatewayAccepted: boolean): StatusCondition[] {
+  const serves = gatewayAccepted && listenerServes(listener);
+  return [
+    condition(gateway, 'Accepted', listener.accepted.ok, listener.accepted.reason, listener.accepted.message),
+    serves
+      ? condition(gateway, 'Programmed', true, 'Programmed', 'Listener is serving')
+      : condition(gateway, 'Programmed', false, 'Invalid', 'Listener cannot serve traffic; see its other conditions'),
+    condition(gateway, 'ResolvedRefs', listener.resolvedRefs.ok, listener.resolvedRefs.reason, listener.resolvedRefs.message),
+    listener.conflicted
+      ? condition(gateway, 'Conflicted', true, listener.conflicted.reason, listener.conflicted.message)
+      : condition(gateway, 'Conflicted', false, 'NoConflicts', 'No conflicts'),
+  ];
+}

@@ -1,0 +1,45 @@
+// Hostname rules of the Gateway API: wildcard matching and listener/route intersection.
+
+/** Whether `pattern` (`foo.com` or `*.foo.com`) covers `host`. A wildcard covers one or more labels, never the apex. */
+export function hostnameMatches(pattern: string, host: string): boolean {
+  if (!pattern.startsWith('*.')) return pattern === host;
+  const suffix = pattern.slice(1);
+  return host.length > suffix.length && host.endsWith(suffix);
+}
+
+/**
+ * The hostnames a route serves on a listener (`hostnames.md` of the spec): `null` when they do not
+ * intersect, `[]` when both sides accept any host.
+ */
+export function intersectHostnames(listenerHostname: string | undefined, routeHostnames: string[]): string[] | null {
+  if (routeHostnames.length === 0) return listenerHostname ? [listenerHostname] : [];
+  if (!listenerHostname) return [...routeHostnames];
+  const result: string[] = [];
+  for (const routeHostname of routeHostnames) {
+    const served = intersectOne(listenerHostname, routeHostname);
+    if (served !== null && !result.includes(served)) result.push(served);
+  }
+  return result.length > 0 ? result : null;
+}
+
+function intersectOne(listener: string, route: string): string | null {
+  if (listener === route) return route;
+  if (hostnameMatches(listener, route)) return route;
+  if (hostnameMatches(route, listener)) return listener;
+  if (listener.startsWith('*.') && route.startsWith('*.')) {
+    // Two wildcards overlap when one is a suffix of the other; the more specific one is served.
+    if (route.endsWith(listener.slice(1))) return route;
+    if (listener.endsWith(route.slice(1))) return listener;
+  }
+  return null;
+}
+
+/** Specificity order for listener hostnames: exact first, then wildcards by length, then none. */
+export function compareHostnameSpecificity(a: string | undefined, b: string | undefined): number {
+  return hostnameRank(b) - hostnameRank(a) || (a ?? '').localeCompare(b ?? '');
+}
+
+function hostnameRank(hostname: string | undefined): number {
+  if (!hostname) return 0;
+  return hostname.startsWith('*.') ? 1 + hostname.length : 100_000 + hostname.length;
+}

@@ -1,0 +1,132 @@
+// Listener phase: protocol support, allowed route kinds, TLS references and conflicts inside a Gateway.
+
+import type { IRCertificate, IRRoute } from '../ir/types.ts';
+import type { Gateway, Listener, RouteGroupKind } from '../resources/gateway-api.ts';
+import { GATEWAY_GROUP } from '../resources/gateway-api.ts';
+import type { TranslateContext } from './context.ts';
+import { resolveListenerCertificates } from './tls.ts';
+
+/** Route kinds each supported listener protocol can carry. */
+const routeKindsByProtocol: Record<string, readonly string[]> = {
+  HTTP: ['HTTPRoute'],
+  HTTPS: ['HTTPRoute'],
+};
+
+export interface Verdict {
+  ok: boolean;
+  reason: string;
+  message: string;
+}
+
+export interface ListenerVerdict {
+  listener: Listener;
+  gateway: Gateway;
+  supportedKinds: RouteGroupKind[];
+  accepted: Verdict;
+  resolvedRefs: Verdict;
+  conflicted?: { reason: 'HostnameConflict' | 'ProtocolConflict'; message: string };
+  certificates: IRCertificate[];
+  /** Accepted routes attached to this listener (counted even when the listener cannot serve). */
+  attachedRoutes: number;
+  /** Route entries that will be served on this listener. */
+  routes: { entry: IRRoute; sortKey: RouteSortKey }[];
+}
+
+/** What precedence needs to know about an entry besides its match (see precedence.ts). */
+export interface RouteSortKey {
+  creationTimestamp: string;
+  namespacedName: string;
+  ruleIndex: number;
+  matchIndex: number;
+}
+
+const ok = (reason: string, message: string): Verdict => ({ ok: true, reason, message });
+const fail = (reason: string, message: string): Verdict => ({ ok: false, reason, message });
+
+export function processListeners(context: TranslateContext, gateway: Gateway): ListenerVerdict[] {
+  const verdicts = gateway.spec.listeners.map((listener) => processListener(context, gateway, listener));
+  markConflicts(verdicts);
+  return verdicts;
+}
+
+function processListener(context: TranslateContext, gateway: Gateway, listener: Listener): ListenerVerdict {
+  const verdict: ListenerVerdict = {
+    listener,
+    gateway,
+    supportedKinds: [],
+    accepted: ok('Accepted', 'Listener is accepted'),
+    resolvedRefs: ok('ResolvedRefs', 'All references are resolved'),
+    certificates: [],
+    attachedRoutes: 0,
+    routes: [],
+  };
+  const carried = routeKindsByProtocol[listener.protocol];
+  if (!carried) {
+    verdict.accepted = fail('UnsupportedProtocol', `protocol ${listener.protocol} is not supported; use HTTP or HTTPS`);
+    return verdict;
+  }
+  const requested = listener.allowedRoutes?.kinds;
+  if (requested === undefined) {
+    verdict.supportedKinds = carried.map((kind) => ({ group: GATEWAY_GROUP, kind }));
+  } else {
+    const invalid: string[] = [];
+    for (const kind of requested) {
+      const group = kind.group ?? GATEWAY_GROUP;
+      if (group === GATEWAY_GROUP && carried.includes(kind.kind)) verdict.supportedKinds.push({ group, kind: kind.kind });
+      else invalid.push(`${group}/${kind.kind}`);
+    }
+    if (invalid.length > 0) {
+      verdict.resolvedRefs = fail(
+        'InvalidRouteKinds',
+        `route kinds ${invalid.join(', ')} are not supported on ${listener.protocol} listeners`,
+      );
+    }
+  }
+  if (listener.protocol === 'HTTPS') {
+    const resolution = resolveListenerCertificates(context, gateway, listener);
+    verdict.certificates = resolution.certificates;
+    if (!resolution.ok && verdict.resolvedRefs.ok) verdict.resolvedRefs = fail(resolution.reason, resolution.message);
+    else if (resolution.ok && resolution.certificates.length === 0) {
+      verdict.resolvedRefs = fail('InvalidCertificateRef', 'an HTTPS listener needs a certificateRef');
+    }
+  }
+  return verdict;
+}
+
+/** Listeners on one port must agree on the protocol and differ in hostname; violators all lose. */
+function markConflicts(verdicts: ListenerVerdict[]): void {
+  const byPort = Map.groupBy(
+    verdicts.filter((verdict) => verdict.accepted.ok),
+    (verdict) => verdict.listener.port,
+  );
+  for (const [port, group] of byPort) {
+    const protocols = new Set(group.map((verdict) => verdict.listener.protocol));
+    if (protocols.size > 1) {
+      for (const verdict of group) {
+        verdict.conflicted = {
+          reason: 'ProtocolConflict',
+          message: `port ${port} is used by listeners of protocols ${[...protocols].sort().join(', ')}`,
+        };
+      }
+      continue;
+    }
+    const byHostname = Map.groupBy(group, (verdict) => verdict.listener.hostname ?? '');
+    for (const [hostname, same] of byHostname) {
+      if (same.length < 2) continue;
+      for (const verdict of same) {
+        verdict.conflicted = {
+          reason: 'HostnameConflict',
+          message: `listeners ${same.map((v) => v.listener.name).join(', ')} share port ${port} and hostname "${hostname}"`,
+        };
+      }
+    }
+  }
+}
+
+/** Whether a listener can carry traffic: accepted, references resolved, no conflict. */
+export function listenerServes(verdict: ListenerVerdict): boolean {
+  // Unsupported kinds next to supported ones do not stop the supported ones from being served.
+  const refsUsable =
+    verdict.resolvedRefs.ok || (verdict.resolvedRefs.reason === 'InvalidRouteKinds' && verdict.supportedKinds.length > 0);
+  return verdict.accepted.ok && refsUsable && !verdict.conflicted;
+}

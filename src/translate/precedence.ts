@@ -1,0 +1,34 @@
+// Route precedence (HTTPRouteRule.matches doc): one total order over all (route, rule, match) entries of a
+// listener. Hostname specificity is applied by the data plane's host buckets; this orders within a bucket.
+
+import type { IRMatch } from '../ir/types.ts';
+import type { RouteSortKey } from './listener.ts';
+
+const pathRank = { Exact: 2, RegularExpression: 1, PathPrefix: 0 } as const;
+
+export function compareEntries(
+  a: { match: IRMatch; sortKey: RouteSortKey },
+  b: { match: IRMatch; sortKey: RouteSortKey },
+): number {
+  return (
+    pathRank[b.match.path.type] - pathRank[a.match.path.type] ||
+    prefixLength(b.match) - prefixLength(a.match) ||
+    Number(b.match.method !== undefined) - Number(a.match.method !== undefined) ||
+    b.match.headers.length - a.match.headers.length ||
+    b.match.queryParams.length - a.match.queryParams.length ||
+    compareText(a.sortKey.creationTimestamp, b.sortKey.creationTimestamp) ||
+    compareText(a.sortKey.namespacedName, b.sortKey.namespacedName) ||
+    a.sortKey.ruleIndex - b.sortKey.ruleIndex ||
+    a.sortKey.matchIndex - b.sortKey.matchIndex
+  );
+}
+
+/** Characters of the path value, ignoring a trailing slash on prefixes (`/foo/` and `/foo` are equal). */
+function prefixLength(match: IRMatch): number {
+  const { type, value } = match.path;
+  return type === 'PathPrefix' && value.length > 1 && value.endsWith('/') ? value.length - 1 : value.length;
+}
+
+function compareText(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}

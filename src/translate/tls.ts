@@ -1,0 +1,68 @@
+// Listener certificates: resolving certificateRefs to PEM key pairs, with ReferenceGrant checks.
+
+import { createPrivateKey, X509Certificate } from 'node:crypto';
+import type { Gateway, Listener } from '../resources/gateway-api.ts';
+import { GATEWAY_GROUP } from '../resources/gateway-api.ts';
+import type { IRCertificate } from '../ir/types.ts';
+import { key, type TranslateContext } from './context.ts';
+import { referencePermitted } from './referencegrant.ts';
+
+export type CertificateResolution =
+  | { ok: true; certificates: IRCertificate[] }
+  | { ok: false; reason: 'InvalidCertificateRef' | 'RefNotPermitted'; message: string; certificates: IRCertificate[] };
+
+export function resolveListenerCertificates(
+  context: TranslateContext,
+  gateway: Gateway,
+  listener: Listener,
+): CertificateResolution {
+  const certificates: IRCertificate[] = [];
+  const problems: { reason: 'InvalidCertificateRef' | 'RefNotPermitted'; message: string }[] = [];
+  const gatewayNamespace = gateway.metadata.namespace ?? 'default';
+  for (const ref of listener.tls?.certificateRefs ?? []) {
+    const group = ref.group ?? '';
+    const kind = ref.kind ?? 'Secret';
+    const namespace = ref.namespace ?? gatewayNamespace;
+    const name = `${namespace}/${ref.name}`;
+    if (group !== '' || kind !== 'Secret') {
+      problems.push({ reason: 'InvalidCertificateRef', message: `${group}/${kind} ${name} is not a Secret` });
+      continue;
+    }
+    const from = { group: GATEWAY_GROUP, kind: 'Gateway', namespace: gatewayNamespace };
+    if (!referencePermitted(context, from, { group: '', kind: 'Secret', namespace, name: ref.name })) {
+      problems.push({
+        reason: 'RefNotPermitted',
+        message: `no ReferenceGrant in namespace ${namespace} allows Gateways in ${gatewayNamespace} to use Secret ${ref.name}`,
+      });
+      continue;
+    }
+    const secret = context.secrets.get(key(namespace, ref.name));
+    if (!secret) {
+      problems.push({ reason: 'InvalidCertificateRef', message: `Secret ${name} does not exist` });
+      continue;
+    }
+    const pair = decodeKeyPair(secret.data?.['tls.crt'], secret.data?.['tls.key']);
+    if (typeof pair === 'string') {
+      problems.push({ reason: 'InvalidCertificateRef', message: `Secret ${name}: ${pair}` });
+      continue;
+    }
+    certificates.push(pair);
+  }
+  if (problems.length === 0) return { ok: true, certificates };
+  const first = problems.find((problem) => problem.reason === 'RefNotPermitted') ?? problems[0];
+  return { ok: false, reason: first.reason, message: problems.map((p) => p.message).join('; '), certificates };
+}
+
+/** Decodes a `kubernetes.io/tls` pair and checks that it parses and that the key fits the certificate. */
+function decodeKeyPair(crtBase64: string | undefined, keyBase64: string | undefined): IRCertificate | string {
+  if (!crtBase64 || !keyBase64) return 'tls.crt and tls.key are required';
+  const certPem = Buffer.from(crtBase64, 'base64').toString('utf8');
+  const keyPem = Buffer.from(keyBase64, 'base64').toString('utf8');
+  try {
+    const certificate = new X509Certificate(certPem);
+    if (!certificate.checkPrivateKey(createPrivateKey(keyPem))) return 'tls.key does not match tls.crt';
+  } catch (error) {
+    return `tls.crt or tls.key is not valid PEM (${(error as Error).message})`;
+  }
+  return { certPem, keyPem };
+}

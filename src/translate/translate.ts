@@ -1,0 +1,58 @@
+// The translator: a pure function from accepted objects to the IR and the status Sluice owns.
+// Phases run in a fixed order and collect every problem instead of stopping at the first.
+
+import type { IR, IRCluster, IRPort, IRPortProtocol } from '../ir/types.ts';
+import type { KubeObject } from '../resources/object.ts';
+import { buildContext } from './context.ts';
+import { type GatewayVerdict, gatewayStatus, processGateways } from './gateway.ts';
+import { processGatewayClasses } from './gatewayclass.ts';
+import { compareHostnameSpecificity } from './hostnames.ts';
+import { processHTTPRoutes } from './httproute.ts';
+import { listenerServes } from './listener.ts';
+import { compareEntries } from './precedence.ts';
+import type { ObjectStatus, TranslateOptions, TranslateResult } from './types.ts';
+
+export function translate(objects: KubeObject[], options: TranslateOptions): TranslateResult {
+  const context = buildContext(objects, options);
+  const status = new Map<string, ObjectStatus>();
+  const clusters = new Map<string, IRCluster>();
+
+  const classes = processGatewayClasses(context, status);
+  const gateways = processGateways(context, classes);
+  processHTTPRoutes(context, gateways, clusters, status);
+  for (const verdict of gateways) {
+    status.set(`Gateway/${verdict.gateway.metadata.namespace}/${verdict.gateway.metadata.name}`, gatewayStatus(verdict));
+  }
+
+  const ir: IR = { ports: buildPorts(gateways), clusters: Object.fromEntries([...clusters].sort(([a], [b]) => a.localeCompare(b))) };
+  return { ir, status };
+}
+
+/** One IR port per (address, listener port) of every serving listener, listeners most specific first. */
+function buildPorts(gateways: GatewayVerdict[]): IRPort[] {
+  const ports: IRPort[] = [];
+  for (const verdict of gateways) {
+    if (!verdict.accepted.ok) continue;
+    const serving = verdict.listeners.filter(listenerServes);
+    const byPort = Map.groupBy(serving, (listener) => listener.listener.port);
+    for (const address of verdict.addresses) {
+      for (const [port, listeners] of [...byPort].sort(([a], [b]) => a - b)) {
+        ports.push({
+          address,
+          port,
+          protocol: listeners[0].listener.protocol as IRPortProtocol,
+          gateway: `${verdict.gateway.metadata.namespace}/${verdict.gateway.metadata.name}`,
+          listeners: listeners
+            .toSorted((a, b) => compareHostnameSpecificity(a.listener.hostname, b.listener.hostname))
+            .map((listener) => ({
+              id: `${verdict.gateway.metadata.namespace}/${verdict.gateway.metadata.name}/${listener.listener.name}`,
+              hostname: listener.listener.hostname ?? null,
+              ...(listener.listener.protocol === 'HTTPS' ? { tls: { certificates: listener.certificates } } : {}),
+              routes: listener.routes.toSorted((a, b) => compareEntries({ match: a.entry.match, sortKey: a.sortKey }, { match: b.entry.match, sortKey: b.sortKey })).map((route) => route.entry),
+            })),
+        });
+      }
+    }
+  }
+  return ports;
+}
