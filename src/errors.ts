@@ -32,6 +32,16 @@ export const errorRegistry = {
   bad_request: { status: 400, type: 'invalid_request_error', message: '{reason}' },
   // Admin API
   admin_not_found: { status: 404, type: 'not_found_error', message: 'no admin endpoint at {path}' },
+  admin_method_not_allowed: {
+    status: 405,
+    type: 'invalid_request_error',
+    message: 'the admin API only answers GET and HEAD, not {method}',
+  },
+  admin_internal_error: {
+    status: 500,
+    type: 'server_error',
+    message: 'the admin endpoint {path} failed: {reason}',
+  },
   // Configuration (reported in logs, status and `sluice validate`, not over HTTP)
   config_parse_error: { status: 400, type: 'invalid_config', message: '{reason}' },
   config_invalid_object: { status: 400, type: 'invalid_config', message: '{reason}' },

@@ -117,6 +117,35 @@ export interface GatewaySpec {
     annotations?: Record<string, string>;
     parametersRef?: LocalParametersReference;
   };
+  allowedListeners?: AllowedListeners;
+  tls?: GatewayTLS;
+}
+
+/** Which namespaces may attach ListenerSets to this Gateway (default `from: None` when the block is set). */
+export interface AllowedListeners {
+  namespaces?: { from?: 'All' | 'Selector' | 'Same' | 'None'; selector?: LabelSelector };
+}
+
+export interface ObjectReference {
+  group: string;
+  kind: string;
+  name: string;
+  namespace?: string;
+}
+
+export interface FrontendTLSValidation {
+  caCertificateRefs: ObjectReference[];
+  mode?: 'AllowValidOnly' | 'AllowInsecureFallback';
+}
+
+export interface TLSConfig {
+  validation?: FrontendTLSValidation;
+}
+
+/** Gateway-wide TLS (`spec.tls`): client certificate validation and the certificate presented to backends. */
+export interface GatewayTLS {
+  backend?: { clientCertificateRef?: SecretObjectReference };
+  frontend?: { default: TLSConfig; perPort?: { port: number; tls: TLSConfig }[] };
 }
 
 export interface ListenerStatus {

@@ -1,0 +1,63 @@
+// The `sluice` command line: picks the subcommand and turns usage errors into exit code 2.
+
+import { readFileSync } from 'node:fs';
+import { SluiceError } from '../errors.ts';
+import { runDemo } from './demo.ts';
+import { runServe, serveUsage } from './serve.ts';
+import { runValidate } from './validate.ts';
+
+const usage = `Usage: sluice <command> [options]
+
+Commands:
+  serve     serve Gateway API manifests from directories (see "sluice help serve")
+  demo      run the quickstart with built-in echo backends (what "npm start" runs)
+  validate  check manifests and print every problem with file and line
+  version   print the version
+  help      print this help, or "sluice help <command>"
+`;
+
+const commandUsage: Record<string, string> = { serve: serveUsage };
+
+function version(): string {
+  const pkg: unknown = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8'));
+  return pkg !== null && typeof pkg === 'object' && 'version' in pkg ? String(pkg.version) : 'unknown';
+}
+
+async function run(argv: string[]): Promise<number> {
+  const [command, ...args] = argv;
+  switch (command) {
+    case 'serve':
+      return runServe(args);
+    case 'demo':
+      return runDemo(args);
+    case 'validate':
+      return runValidate(args, process.stdout);
+    case 'version':
+    case '--version':
+      process.stdout.write(`sluice ${version()}\n`);
+      return 0;
+    case 'help':
+    case '--help':
+    case '-h':
+      process.stdout.write(`${commandUsage[args[0] ?? ''] ?? usage}\n`);
+      return 0;
+    case undefined:
+      process.stderr.write(usage);
+      return 2;
+    default:
+      throw new SluiceError('cli_usage', { reason: `unknown command "${command}"` });
+  }
+}
+
+const argv = process.argv.slice(2);
+try {
+  process.exitCode = await run(argv);
+} catch (error) {
+  if (error instanceof SluiceError && error.code === 'cli_usage') {
+    process.stderr.write(`sluice: ${error.message}\n\n${commandUsage[argv[0]] ?? usage}\n`);
+    process.exitCode = error.status;
+  } else {
+    process.stderr.write(`sluice: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+    process.exitCode = 1;
+  }
+}

@@ -1,0 +1,151 @@
+// `sluice serve`: the standalone gateway — file provider → store → translate → data plane, plus the
+// admin API over all of it.
+
+import { isIP } from 'node:net';
+import type { AppliedConfig } from '../admin/config.ts';
+import type { AdminServer } from '../admin/server.ts';
+import { startAdminServer } from '../admin/server.ts';
+import { DataPlane } from '../dataplane/dataplane.ts';
+import { log } from '../observability/log.ts';
+import { FileProvider } from '../providers/file/provider.ts';
+import { objectKey } from '../resources/object.ts';
+import { StatusWriter } from '../store/status.ts';
+import { ObjectStore } from '../store/store.ts';
+import { CONTROLLER_NAME } from '../translate/types.ts';
+import type { HostPort } from './args.ts';
+import { formatHostPort, parseFlags, parseHostPort, usageError } from './args.ts';
+import { Reconciler } from './reconcile.ts';
+
+export const serveUsage = `sluice serve --config DIR [--config DIR…] [options]
+
+Serves the Gateway API manifests found under each DIR (.yaml, .yml, .json; recursive) and
+re-applies them whenever a file changes.
+
+Options:
+  --config DIR              a directory of manifests (repeatable, at least one)
+  --admin-address ADDR:PORT admin API address (default 127.0.0.1:9901; port 0 picks a free one)
+  --address-pool CIDR       addresses for Gateways without spec.addresses
+  --default-address IP      address for Gateways without spec.addresses when no pool is given
+                            (default 127.0.0.1)`;
+
+export interface GatewayOptions {
+  configDirs: string[];
+  admin: HostPort;
+  addressPool?: string;
+  defaultAddress: string;
+}
+
+export interface RunningGateway {
+  /** The admin API's bound address, `host:port`. */
+  adminAddress: string;
+  /** The snapshot version and IR applied last. */
+  applied(): AppliedConfig | undefined;
+  close(): Promise<void>;
+}
+
+/** Starts everything and resolves once the first configuration is applied. */
+export async function startGateway(options: GatewayOptions): Promise<RunningGateway> {
+  const store = new ObjectStore();
+  const statuses = new StatusWriter();
+  const dataPlane = new DataPlane({ log });
+  const reconciler = new Reconciler(
+    () => store.snapshot,
+    {
+      controllerName: CONTROLLER_NAME,
+      defaultAddress: options.defaultAddress,
+      ...(options.addressPool !== undefined && { addressPool: options.addressPool }),
+    },
+    dataPlane,
+    statuses,
+  );
+  const provider = new FileProvider(options.configDirs, store);
+
+  let admin: AdminServer;
+  try {
+    admin = await startAdminServer(options.admin.host, options.admin.port, {
+      isReady: () => reconciler.applied !== undefined,
+      entries: () => store.entries(),
+      status: (key) => statuses.get(key),
+      problems: () => provider.problems(),
+      changes: store.changes,
+      applied: () => reconciler.applied,
+    });
+  } catch (error) {
+    await dataPlane.close();
+    throw error;
+  }
+  const adminAddress = formatHostPort(admin.address, admin.port);
+  log.info('admin listening', { address: adminAddress });
+
+  await provider.start(() => reconciler.schedule());
+  await reconciler.idle();
+  log.info('serving', {
+    config: options.configDirs,
+    admin: adminAddress,
+    objects: store.snapshot.entries.length,
+    gateways: store.snapshot.entries.filter((entry) => entry.object.kind === 'Gateway').map((entry) => objectKey(entry.object)),
+  });
+
+  return {
+    adminAddress,
+    applied: () => reconciler.applied,
+    async close() {
+      provider.close();
+      await reconciler.idle();
+      await dataPlane.close();
+      await admin.close();
+      log.info('stopped');
+    },
+  };
+}
+
+export function parseServeArgs(args: string[]): GatewayOptions {
+  const flags = parseFlags(args, {
+    config: { type: 'string', multiple: true },
+    'admin-address': { type: 'string', default: '127.0.0.1:9901' },
+    'address-pool': { type: 'string' },
+    'default-address': { type: 'string', default: '127.0.0.1' },
+  });
+  const configDirs = (flags.config ?? []) as string[];
+  if (configDirs.length === 0) throw usageError('serve needs at least one --config DIR');
+  const defaultAddress = String(flags['default-address']);
+  if (isIP(defaultAddress) === 0) throw usageError(`--default-address must be an IP address, not "${defaultAddress}"`);
+  return {
+    configDirs,
+    admin: parseHostPort(String(flags['admin-address']), '--admin-address'),
+    ...(typeof flags['address-pool'] === 'string' && { addressPool: flags['address-pool'] }),
+    defaultAddress,
+  };
+}
+
+/** Resolves on the first SIGINT or SIGTERM; a second one exits at once. */
+export function untilSignalled(): Promise<string> {
+  return new Promise((resolve) => {
+    const onSignal = (signal: string) => {
+      log.info('shutting down', { signal });
+      process.off('SIGINT', onSignal);
+      process.off('SIGTERM', onSignal);
+      process.once('SIGINT', () => process.exit(130));
+      process.once('SIGTERM', () => process.exit(143));
+      resolve(signal);
+    };
+    process.on('SIGINT', onSignal);
+    process.on('SIGTERM', onSignal);
+  });
+}
+
+export async function runServe(args: string[]): Promise<number> {
+  const options = parseServeArgs(args);
+  // Listening for signals before starting means a stop request during startup is not lost.
+  const signalled = untilSignalled();
+  let gateway: RunningGateway;
+  try {
+    gateway = await startGateway(options);
+  } catch (error) {
+    log.error('cannot start', { error: error instanceof Error ? error.message : String(error) });
+    return 1;
+  }
+  await signalled;
+  await gateway.close();
+  return 0;
+}

@@ -1,0 +1,67 @@
+// Compiles a rule's or backend's IRFilter list once per IR into the form the request path applies.
+
+import { SluiceError } from '../../errors.ts';
+import type { IRFilter, IRMatch, IRPathModifier } from '../../ir/types.ts';
+import { type CompiledHeaderModifier, compileHeaderModifier } from './header-modifier.ts';
+import type { BoundPathModifier } from './path-modifier.ts';
+import type { CompiledRedirect } from './redirect.ts';
+
+export type CompiledFilter =
+  | { type: 'RequestHeaderModifier'; modifier: CompiledHeaderModifier }
+  | { type: 'ResponseHeaderModifier'; modifier: CompiledHeaderModifier }
+  | { type: 'RequestRedirect'; redirect: CompiledRedirect }
+  /** `host` sets the upstream Host header (a prepared `set host` modifier). */
+  | { type: 'URLRewrite'; host: CompiledHeaderModifier | null; path: BoundPathModifier | null }
+  /** Answers the request at the gateway with a prepared JSON error body. */
+  | { type: 'LocalReply'; status: number; body: string };
+
+/** `match` is the route match the filters belong to: ReplacePrefixMatch replaces its PathPrefix. */
+export function compileFilters(filters: readonly IRFilter[], match: IRMatch): CompiledFilter[] {
+  return filters.map((filter) => compileFilter(filter, match));
+}
+
+function compileFilter(filter: IRFilter, match: IRMatch): CompiledFilter {
+  switch (filter.type) {
+    case 'RequestHeaderModifier':
+    case 'ResponseHeaderModifier':
+      return { type: filter.type, modifier: compileHeaderModifier(filter.modifier) };
+    case 'RequestRedirect': {
+      const { redirect } = filter;
+      const path = redirect.path === undefined ? null : bindPathModifier(redirect.path, match);
+      if (path === undefined) return unsupported(500);
+      return {
+        type: 'RequestRedirect',
+        redirect: {
+          scheme: redirect.scheme ?? null,
+          hostname: redirect.hostname ?? null,
+          port: redirect.port ?? null,
+          path,
+          statusCode: redirect.statusCode,
+        },
+      };
+    }
+    case 'URLRewrite': {
+      const path = filter.rewrite.path === undefined ? null : bindPathModifier(filter.rewrite.path, match);
+      if (path === undefined) return unsupported(500);
+      const { hostname } = filter.rewrite;
+      const host =
+        hostname === undefined
+          ? null
+          : compileHeaderModifier({ set: [['host', hostname]], add: [], remove: [] });
+      return { type: 'URLRewrite', host, path };
+    }
+    case 'DirectResponse':
+      return unsupported(filter.status);
+  }
+}
+
+/** Undefined when the modifier cannot apply: ReplacePrefixMatch needs a PathPrefix match. */
+function bindPathModifier(modifier: IRPathModifier, match: IRMatch): BoundPathModifier | undefined {
+  if (modifier.type === 'ReplaceFullPath') return modifier;
+  if (match.path.type !== 'PathPrefix') return undefined;
+  return { type: 'ReplacePrefixMatch', prefix: match.path.value, value: modifier.value };
+}
+
+function unsupported(status: number): CompiledFilter {
+  return { type: 'LocalReply', status, body: new SluiceError('filter_unsupported').toBody() };
+}

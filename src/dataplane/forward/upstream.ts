@@ -1,0 +1,173 @@
+// Forwards a routed request to one upstream endpoint with undici's `dispatch` and streams the response
+// back through node:http, with backpressure, timeouts and disconnects handled on both sides.
+
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { Dispatcher } from 'undici';
+import { type ErrorCode, SluiceError } from '../../errors.ts';
+import type { Exchange } from '../exchange.ts';
+import { type HeaderRecord, modifyHeaderRecord } from '../filters/header-modifier.ts';
+import type { UpstreamEndpoint } from './clusters.ts';
+import { downstreamResponseHeaders } from './headers.ts';
+import { upstreamIdleTimeoutMs } from './pools.ts';
+import { upstreamFailure } from './upstream-errors.ts';
+
+/** Route timeouts in ms; 0 means none. */
+export interface ForwardTimeouts {
+  requestMs: number;
+  backendRequestMs: number;
+}
+
+/** Reason given to undici when the gateway stops an upstream request (the client left or time ran out). */
+const abandoned = new Error('the gateway abandoned the upstream request');
+
+const kUpstream = Symbol('sluice.upstream');
+
+/** The response carries its handler so that shared listeners need no per-request closure. */
+type TrackedResponse = ServerResponse & { [kUpstream]?: UpstreamHandler };
+
+function onClientClose(this: TrackedResponse): void {
+  this[kUpstream]?.clientClosed();
+}
+
+function onClientDrain(this: TrackedResponse): void {
+  this[kUpstream]?.resume();
+}
+
+function onRequestTimeout(handler: UpstreamHandler, ms: number): void {
+  handler.timedOut('request_timeout', ms);
+}
+
+function onBackendTimeout(handler: UpstreamHandler, ms: number): void {
+  handler.timedOut('upstream_timeout', ms);
+}
+
+function hasBody(req: IncomingMessage): boolean {
+  const length = req.headers['content-length'];
+  return (length !== undefined && length !== '0') || req.headers['transfer-encoding'] !== undefined;
+}
+
+/** Sends the exchange's upstream request to `endpoint`; the response streams straight to the client. */
+export function forward(exchange: Exchange, endpoint: UpstreamEndpoint, timeouts: ForwardTimeouts): void {
+  const { req, res } = exchange;
+  const handler = new UpstreamHandler(exchange, endpoint.origin);
+  (res as TrackedResponse)[kUpstream] = handler;
+  res.once('close', onClientClose);
+  handler.startTimers(timeouts);
+  // The server routes `Expect: 100-continue` requests here without answering; only a request that is
+  // really forwarded asks the client for its body.
+  if (req.headers.expect !== undefined && req.headers.expect.toLowerCase() === '100-continue')
+    res.writeContinue();
+  endpoint.dispatcher.dispatch(
+    {
+      path: exchange.upstreamPath + exchange.query,
+      method: exchange.method,
+      headers: exchange.upstreamHeaders,
+      body: hasBody(req) ? req : null,
+    },
+    handler,
+  );
+}
+
+class UpstreamHandler implements Dispatcher.DispatchHandler {
+  readonly #exchange: Exchange;
+  readonly #res: ServerResponse;
+  readonly #origin: string;
+  #controller: Dispatcher.DispatchController | null = null;
+  #status = 0;
+  #requestTimer: NodeJS.Timeout | null = null;
+  #backendTimer: NodeJS.Timeout | null = null;
+
+  constructor(exchange: Exchange, origin: string) {
+    this.#exchange = exchange;
+    this.#res = exchange.res;
+    this.#origin = origin;
+  }
+
+  startTimers({ requestMs, backendRequestMs }: ForwardTimeouts): void {
+    if (requestMs > 0) {
+      const remaining = Math.max(1, requestMs - (performance.now() - this.#exchange.startedAt));
+      this.#requestTimer = setTimeout(onRequestTimeout, remaining, this, requestMs);
+    }
+    if (backendRequestMs > 0) {
+      this.#backendTimer = setTimeout(onBackendTimeout, backendRequestMs, this, backendRequestMs);
+    }
+  }
+
+  onRequestStart(controller: Dispatcher.DispatchController): void {
+    if (this.#exchange.finished) controller.abort(abandoned);
+    else this.#controller = controller;
+  }
+
+  onResponseStart(
+    controller: Dispatcher.DispatchController,
+    statusCode: number,
+    headers: HeaderRecord,
+  ): void {
+    if (this.#exchange.finished) {
+      controller.abort(abandoned);
+      return;
+    }
+    const downstream = downstreamResponseHeaders(headers);
+    const modifiers = this.#exchange.responseModifiers;
+    if (modifiers !== null) for (const modifier of modifiers) modifyHeaderRecord(downstream, modifier);
+    this.#status = statusCode;
+    this.#res.writeHead(statusCode, downstream);
+  }
+
+  onResponseData(controller: Dispatcher.DispatchController, chunk: Buffer): void {
+    if (this.#exchange.finished) return;
+    if (!this.#res.write(chunk)) {
+      controller.pause();
+      this.#res.once('drain', onClientDrain);
+    }
+  }
+
+  onResponseEnd(): void {
+    this.#clearTimers();
+    if (this.#exchange.finished) return;
+    this.#res.end();
+    this.#exchange.finish(this.#status);
+  }
+
+  onResponseError(_controller: Dispatcher.DispatchController | null, error: Error): void {
+    this.#clearTimers();
+    if (this.#exchange.finished) return;
+    if (!this.#res.headersSent) {
+      this.#exchange.replyError(upstreamFailure(error, this.#origin, upstreamIdleTimeoutMs));
+      return;
+    }
+    // The status line is gone: cutting the connection is the only way to tell the client.
+    this.#res.destroy();
+    this.#exchange.finish(this.#status);
+  }
+
+  resume(): void {
+    this.#controller?.resume();
+  }
+
+  clientClosed(): void {
+    if (this.#exchange.finished) return;
+    this.#clearTimers();
+    this.#exchange.finish(499);
+    this.#controller?.abort(abandoned);
+  }
+
+  timedOut(code: ErrorCode, ms: number): void {
+    if (this.#exchange.finished) return;
+    this.#clearTimers();
+    if (this.#res.headersSent) {
+      this.#res.destroy();
+      this.#exchange.finish(this.#status);
+    } else {
+      this.#exchange.replyError(new SluiceError(code, { ms }));
+    }
+    this.#controller?.abort(abandoned);
+  }
+
+  #clearTimers(): void {
+    if (this.#requestTimer !== null) clearTimeout(this.#requestTimer);
+    if (this.#backendTimer !== null) clearTimeout(this.#backendTimer);
+    this.#requestTimer = null;
+    this.#backendTimer = null;
+  }
+}

@@ -1,0 +1,102 @@
+// One bound socket (address:port) and its node:http or node:https server. The serving state is a
+// reference swapped on apply: new requests see the new state, requests in flight keep theirs.
+
+import { once } from 'node:events';
+import http from 'node:http';
+import https from 'node:https';
+import type { SecureContext } from 'node:tls';
+import type { log } from '../../observability/log.ts';
+import { serveRequest } from '../lifecycle.ts';
+import type { PortRuntime } from '../runtime.ts';
+import { certificateKey, contextOptions } from './tls.ts';
+
+/** How often idle keep-alive connections are swept while a closing socket drains. */
+const drainSweepMs = 100;
+
+export function socketKey(address: string, port: number): string {
+  return address.includes(':') ? `[${address}]:${port}` : `${address}:${port}`;
+}
+
+export class BoundSocket {
+  readonly key: string;
+  readonly protocol: PortRuntime['protocol'];
+  readonly #server: http.Server | https.Server;
+  readonly #log: typeof log;
+  #runtime: PortRuntime;
+  /** Identity of the certificates the server hands to clients without SNI. */
+  #fallbackKey: string | null = null;
+  #draining = false;
+
+  constructor(runtime: PortRuntime, logger: typeof log) {
+    this.key = socketKey(runtime.address, runtime.port);
+    this.protocol = runtime.protocol;
+    this.#runtime = runtime;
+    this.#log = logger;
+    const onRequest = (req: http.IncomingMessage, res: http.ServerResponse) => {
+      // A draining socket still answers requests on open connections, then closes them.
+      if (this.#draining) res.shouldKeepAlive = false;
+      serveRequest(this.#runtime, req, res);
+    };
+    this.#server =
+      runtime.tls === null
+        ? http.createServer(onRequest)
+        : https.createServer(
+            {
+              SNICallback: (name: string, done: (error: Error | null, context?: SecureContext) => void) =>
+                done(null, this.#runtime.tls?.contexts.select(name.toLowerCase())),
+            },
+            onRequest,
+          );
+    this.#applyFallbackCertificate();
+    // `Expect: 100-continue` requests come here too: the data plane sends 100 only when it forwards.
+    this.#server.on('checkContinue', onRequest);
+  }
+
+  /** Binds the socket; rejects with the bind error (EADDRINUSE, EADDRNOTAVAIL, …). */
+  async listen(): Promise<void> {
+    const { address, port } = this.#runtime;
+    const listening = once(this.#server, 'listening');
+    // IPv6 sockets stay IPv6-only so that `::` and `0.0.0.0` on one port are two distinct sockets.
+    this.#server.listen({ host: address, port, ipv6Only: address.includes(':') });
+    await listening;
+    this.#server.on('error', (error: Error) =>
+      this.#log.error('data plane socket error', { socket: this.key, error: error.message }),
+    );
+  }
+
+  /** Swaps in the state of a new IR for this socket's next requests. */
+  update(runtime: PortRuntime): void {
+    this.#runtime = runtime;
+    this.#applyFallbackCertificate();
+  }
+
+  /**
+   * Stops accepting, lets requests in flight finish for up to `graceMs` (their connections close
+   * after the response), then cuts whatever is left.
+   */
+  async close(graceMs: number): Promise<void> {
+    this.#draining = true;
+    const closed = once(this.#server, 'close');
+    this.#server.close();
+    const sweep = setInterval(() => this.#server.closeIdleConnections(), drainSweepMs);
+    let timer: NodeJS.Timeout | undefined;
+    const expired = new Promise<void>((resolve) => {
+      timer = setTimeout(resolve, graceMs);
+    });
+    await Promise.race([closed, expired]);
+    clearInterval(sweep);
+    clearTimeout(timer);
+    this.#server.closeAllConnections();
+    await closed;
+  }
+
+  /** Clients that send no SNI get the fallback listener's certificates (SNICallback is not asked). */
+  #applyFallbackCertificate(): void {
+    const tls = this.#runtime.tls;
+    if (tls === null || !(this.#server instanceof https.Server)) return;
+    const key = certificateKey(tls.fallback);
+    if (key === this.#fallbackKey) return;
+    this.#server.setSecureContext(contextOptions(tls.fallback));
+    this.#fallbackKey = key;
+  }
+}

@@ -1,0 +1,135 @@
+// The serving state of one socket, compiled from its IRPort once per IR: listeners by hostname, their
+// route tables, filters, backends and metric series. Requests keep the state they started with.
+
+import { SluiceError } from '../errors.ts';
+import type { IRBackend, IRMatch, IRPort, IRRoute } from '../ir/types.ts';
+import { RouteMeter } from '../observability/metrics.ts';
+import type { ExchangeOrigin } from './exchange.ts';
+import { type CompiledFilter, compileFilters } from './filters/compile.ts';
+import { WeightedPicker } from './forward/balancer.ts';
+import { type ClusterRuntime, missingCluster } from './forward/clusters.ts';
+import type { ForwardTimeouts } from './forward/upstream.ts';
+import { HostnameIndex } from './hostname.ts';
+import { compilePortTls, type PortTls, type SecureContextCache } from './listeners/tls.ts';
+import { type CompiledMatch, compileMatch } from './router/match.ts';
+import { RouteTable } from './router/table.ts';
+
+export interface PortRuntime extends ExchangeOrigin {
+  address: string;
+  protocol: IRPort['protocol'];
+  gateway: string;
+  listeners: HostnameIndex<ListenerRuntime>;
+  /** Series for requests whose Host selects no listener. */
+  unmatchedMeter: RouteMeter;
+  /** Null on plain HTTP sockets. */
+  tls: PortTls | null;
+}
+
+export interface ListenerRuntime {
+  id: string;
+  routes: RouteTable<RouteRuntime>;
+  /** Series for requests no route of this listener matches. */
+  unmatchedMeter: RouteMeter;
+}
+
+export interface RouteRuntime {
+  id: string;
+  match: CompiledMatch;
+  filters: CompiledFilter[];
+  /** Undefined pick: the rule has no backend with a positive weight (500). */
+  backends: WeightedPicker<BackendRuntime>;
+  timeouts: ForwardTimeouts;
+  meter: RouteMeter;
+}
+
+export interface BackendRuntime {
+  filters: CompiledFilter[];
+  target: { kind: 'cluster'; cluster: ClusterRuntime } | { kind: 'reply'; status: number; body: string };
+}
+
+export interface CompiledPort {
+  /** Null: the socket cannot serve at all (an HTTPS port without one usable certificate). */
+  runtime: PortRuntime | null;
+  /** Problems that leave the socket serving with less than the IR asked (e.g. a bad certificate). */
+  problems: string[];
+}
+
+/** Label used for requests that matched no listener or no route. */
+const unmatched = 'none';
+
+export function compilePort(
+  port: IRPort,
+  clusters: ReadonlyMap<string, ClusterRuntime>,
+  contexts: SecureContextCache,
+): CompiledPort {
+  const { tls, problems } =
+    port.protocol === 'HTTPS' ? compilePortTls(port.listeners, contexts) : { tls: null, problems: [] };
+  if (port.protocol === 'HTTPS' && tls === null) return { runtime: null, problems };
+  const listeners = port.listeners.map((listener) => {
+    const compiled: ListenerRuntime = {
+      id: listener.id,
+      routes: new RouteTable(
+        listener.routes.map((route) => ({
+          hostnames: route.hostnames,
+          route: compileRoute(route, port.gateway, listener.id, clusters),
+        })),
+      ),
+      unmatchedMeter: new RouteMeter(port.gateway, listener.id, unmatched),
+    };
+    return [listener.hostname, compiled] as const;
+  });
+  const runtime: PortRuntime = {
+    address: port.address,
+    port: port.port,
+    protocol: port.protocol,
+    scheme: port.protocol === 'HTTPS' ? 'https' : 'http',
+    gateway: port.gateway,
+    listeners: new HostnameIndex(listeners),
+    unmatchedMeter: new RouteMeter(port.gateway, unmatched, unmatched),
+    tls,
+  };
+  return { runtime, problems };
+}
+
+function compileRoute(
+  route: IRRoute,
+  gateway: string,
+  listener: string,
+  clusters: ReadonlyMap<string, ClusterRuntime>,
+): RouteRuntime {
+  return {
+    id: route.id,
+    match: compileMatch(route.match),
+    filters: compileFilters(route.filters, route.match),
+    backends: new WeightedPicker(
+      route.backends.map((backend) => ({
+        weight: backend.weight,
+        value: compileBackend(backend, route.match, clusters),
+      })),
+    ),
+    timeouts: {
+      requestMs: route.timeouts?.requestMs ?? 0,
+      backendRequestMs: route.timeouts?.backendRequestMs ?? 0,
+    },
+    meter: new RouteMeter(gateway, listener, route.id),
+  };
+}
+
+function compileBackend(
+  backend: IRBackend,
+  match: IRMatch,
+  clusters: ReadonlyMap<string, ClusterRuntime>,
+): BackendRuntime {
+  const { target } = backend;
+  return {
+    filters: compileFilters(backend.filters, match),
+    target:
+      target.kind === 'cluster'
+        ? { kind: 'cluster', cluster: clusters.get(target.cluster) ?? missingCluster(target.cluster) }
+        : {
+            kind: 'reply',
+            status: target.status,
+            body: new SluiceError('backend_invalid', { reason: target.reason }).toBody(),
+          },
+  };
+}

@@ -1,0 +1,21 @@
+// Conformance GatewayInvalidParametersRef (upstream gateway-invalid-parameters-ref.go): a Gateway
+// whose infrastructure.parametersRef cannot be resolved is not Accepted (InvalidParameters).
+
+import { after, before, test } from 'node:test';
+import { infraNamespace } from './fixtures.ts';
+import { ConformanceSuite } from './harness.ts';
+import { gatewayMustHaveCondition, gatewayMustHaveLatestConditions } from './status.ts';
+
+const suite = new ConformanceSuite({ block: 2, manifests: ['gateway-invalid-parameters-ref.yaml'] });
+before(() => suite.start());
+after(() => suite.stop());
+
+test('GatewayInvalidParametersRef', async () => {
+  const gateway = { namespace: infraNamespace, name: 'gateway-invalid-parameters-ref' };
+  await gatewayMustHaveLatestConditions(suite, gateway);
+  await gatewayMustHaveCondition(suite, gateway, {
+    type: 'Accepted',
+    status: 'False',
+    reason: 'InvalidParameters',
+  });
+});

@@ -1,0 +1,35 @@
+// Conformance GatewaySecretReferenceGrantSpecific (upstream gateway-secret-reference-grant-specific.go):
+// a grant naming the Secret authorises the cross-namespace certificate, and the listener is Programmed.
+
+import { after, before, test } from 'node:test';
+import { infraNamespace } from './fixtures.ts';
+import { ConformanceSuite } from './harness.ts';
+import { gatewayStatusMustHaveListeners } from './status.ts';
+
+const suite = new ConformanceSuite({
+  block: 11,
+  manifests: ['gateway-secret-reference-grant-specific.yaml'],
+});
+before(() => suite.start());
+after(() => suite.stop());
+
+test('GatewaySecretReferenceGrantSpecific', async (t) => {
+  const gateway = { namespace: infraNamespace, name: 'gateway-secret-reference-grant-specific' };
+
+  await t.test(
+    'Gateway listener should have a true ResolvedRefs condition and a true Programmed condition',
+    async () => {
+      await gatewayStatusMustHaveListeners(suite, gateway, [
+        {
+          name: 'https',
+          supportedKinds: [{ kind: 'HTTPRoute' }],
+          conditions: [
+            { type: 'Programmed', status: 'True', reason: 'Programmed' },
+            { type: 'ResolvedRefs', status: 'True' },
+          ],
+          attachedRoutes: 0,
+        },
+      ]);
+    },
+  );
+});
