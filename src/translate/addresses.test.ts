@@ -31,7 +31,10 @@ test('Gateways draw pool addresses by namespace/name, skipping addresses others 
 
 test('without a pool Gateways share the default address; an exhausted pool is reported', () => {
   const [only] = [gateway('only')];
-  assert.deepEqual(assignAddresses([only], undefined, '127.0.0.1').get(only), { ok: true, addresses: ['127.0.0.1'] });
+  assert.deepEqual(assignAddresses([only], undefined, '127.0.0.1').get(only), {
+    ok: true,
+    addresses: ['127.0.0.1'],
+  });
   const [x, y] = [gateway('x'), gateway('y')];
   const result = assignAddresses([x, y], '127.0.21.7/32', '127.0.0.1');
   assert.deepEqual(result.get(x), { ok: true, addresses: ['127.0.21.7'] });

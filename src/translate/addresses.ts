@@ -3,7 +3,9 @@
 import { isIP } from 'node:net';
 import type { Gateway } from '../resources/gateway-api.ts';
 
-export type AddressAssignment = { ok: true; addresses: string[] } | { ok: false; reason: string; message: string };
+export type AddressAssignment =
+  | { ok: true; addresses: string[] }
+  | { ok: false; reason: string; message: string };
 
 /** Assigns addresses to Gateways in their given (age) order. Pure: depends only on the inputs. */
 export function assignAddresses(
@@ -34,7 +36,11 @@ export function assignAddresses(
     }
     const invalid = specAddresses.find((address) => address.value && isIP(address.value) === 0);
     if (invalid) {
-      result.set(gateway, { ok: false, reason: 'UnsupportedAddress', message: `${invalid.value} is not an IP address` });
+      result.set(gateway, {
+        ok: false,
+        reason: 'UnsupportedAddress',
+        message: `${invalid.value} is not an IP address`,
+      });
       continue;
     }
     const addresses: string[] = [];
@@ -50,7 +56,11 @@ export function assignAddresses(
       gateway,
       addresses.length === wanted.length
         ? { ok: true, addresses }
-        : { ok: false, reason: 'AddressNotAssigned', message: `address pool ${pool} has no free address left` },
+        : {
+            ok: false,
+            reason: 'AddressNotAssigned',
+            message: `address pool ${pool} has no free address left`,
+          },
     );
   }
   return result;

@@ -16,7 +16,11 @@ export interface Attachment {
 
 export type AttachmentResult =
   | { ok: true; attachments: Attachment[] }
-  | { ok: false; reason: 'NoMatchingParent' | 'NotAllowedByListeners' | 'NoMatchingListenerHostname'; message: string };
+  | {
+      ok: false;
+      reason: 'NoMatchingParent' | 'NotAllowedByListeners' | 'NoMatchingListenerHostname';
+      message: string;
+    };
 
 export function attachRoute(
   context: TranslateContext,
@@ -25,7 +29,11 @@ export function attachRoute(
   parent: GatewayVerdict,
 ): AttachmentResult {
   if (!parent.accepted.ok) {
-    return { ok: false, reason: 'NoMatchingParent', message: `Gateway is not accepted: ${parent.accepted.message}` };
+    return {
+      ok: false,
+      reason: 'NoMatchingParent',
+      message: `Gateway is not accepted: ${parent.accepted.message}`,
+    };
   }
   const targeted = parent.listeners.filter(
     (listener) =>
@@ -37,7 +45,11 @@ export function attachRoute(
       parentRef.sectionName !== undefined ? `sectionName ${parentRef.sectionName}` : '',
       parentRef.port !== undefined ? `port ${parentRef.port}` : '',
     ].filter(Boolean);
-    return { ok: false, reason: 'NoMatchingParent', message: `the Gateway has no listener with ${wanted.join(' and ')}` };
+    return {
+      ok: false,
+      reason: 'NoMatchingParent',
+      message: `the Gateway has no listener with ${wanted.join(' and ')}`,
+    };
   }
   const routeNamespace = route.metadata.namespace ?? 'default';
   const allowed = targeted.filter(
@@ -78,7 +90,10 @@ function namespaceAllowed(
     case 'All':
       return true;
     case 'Selector':
-      return namespaces?.selector !== undefined && selectorMatches(namespaces.selector, labelsOfNamespace(context, routeNamespace));
+      return (
+        namespaces?.selector !== undefined &&
+        selectorMatches(namespaces.selector, labelsOfNamespace(context, routeNamespace))
+      );
     default:
       return routeNamespace === gatewayNamespace;
   }

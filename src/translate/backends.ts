@@ -8,7 +8,11 @@ import type { KubeObject } from '../resources/object.ts';
 import { key, type TranslateContext } from './context.ts';
 import { referencePermitted } from './referencegrant.ts';
 
-export type BackendProblemReason = 'InvalidKind' | 'BackendNotFound' | 'RefNotPermitted' | 'UnsupportedProtocol';
+export type BackendProblemReason =
+  | 'InvalidKind'
+  | 'BackendNotFound'
+  | 'RefNotPermitted'
+  | 'UnsupportedProtocol';
 
 export interface BackendResolution {
   target: IRBackendTarget;
@@ -34,7 +38,10 @@ export function resolveBackend(
   const namespace = ref.namespace ?? routeNamespace;
   const name = `${namespace}/${ref.name}`;
   if (group !== '' || kind !== 'Service') {
-    return invalid('InvalidKind', `backend kind ${group ? `${group}/` : ''}${kind} is not supported; use a Service`);
+    return invalid(
+      'InvalidKind',
+      `backend kind ${group ? `${group}/` : ''}${kind} is not supported; use a Service`,
+    );
   }
   // The grant is checked before existence so that a missing grant never reveals whether the Service exists.
   const from = { group: GATEWAY_GROUP, kind: route.kind, namespace: routeNamespace };
@@ -50,11 +57,18 @@ export function resolveBackend(
   if (!servicePort) return invalid('BackendNotFound', `Service ${name} has no port ${ref.port}`);
   const protocol = servicePort.appProtocol === undefined ? 'http1' : appProtocols[servicePort.appProtocol];
   if (protocol === undefined) {
-    return invalid('UnsupportedProtocol', `appProtocol ${servicePort.appProtocol} of Service ${name} is not supported`);
+    return invalid(
+      'UnsupportedProtocol',
+      `appProtocol ${servicePort.appProtocol} of Service ${name} is not supported`,
+    );
   }
   const id = `service/${namespace}/${ref.name}/${servicePort.port}`;
   if (!clusters.has(id)) {
-    clusters.set(id, { id, protocol, endpoints: endpointsOf(context.endpointSlices.get(key(namespace, ref.name)) ?? [], servicePort) });
+    clusters.set(id, {
+      id,
+      protocol,
+      endpoints: endpointsOf(context.endpointSlices.get(key(namespace, ref.name)) ?? [], servicePort),
+    });
   }
   return { target: { kind: 'cluster', cluster: id } };
 }
@@ -65,7 +79,11 @@ function invalid(reason: BackendProblemReason, message: string): BackendResoluti
 
 function findServicePort(service: Service, port: number | undefined): ServicePort | undefined {
   const ports = service.spec.ports ?? [];
-  return port === undefined ? (ports.length === 1 ? ports[0] : undefined) : ports.find((p) => p.port === port);
+  return port === undefined
+    ? ports.length === 1
+      ? ports[0]
+      : undefined
+    : ports.find((p) => p.port === port);
 }
 
 /** Ready endpoints of the slices for one Service port, matched by port name as kube-proxy does. */

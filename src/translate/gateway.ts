@@ -18,36 +18,50 @@ export interface GatewayVerdict {
   listeners: ListenerVerdict[];
 }
 
-export function processGateways(context: TranslateContext, classes: Map<string, ClassVerdict>): GatewayVerdict[] {
-  const ours = context.gateways.filter((gateway) => classes.has(gateway.spec.gatewayClassName));
-  const assignments = assignAddresses(ours, context.options.addressPool, context.options.defaultAddress);
-  const verdicts: GatewayVerdict[] = [];
-  for (const gateway of ours) {
-    const assignment = assignments.get(gateway)!;
-    const verdict: GatewayVerdict = {
-      gateway,
-      accepted: { ok: true, reason: 'Accepted', message: 'Gateway is accepted' },
-      addresses: assignment.ok ? assignment.addresses : [],
-      listeners: processListeners(context, gateway),
-    };
-    const parametersRef = gateway.spec.infrastructure?.parametersRef;
-    if (!classes.get(gateway.spec.gatewayClassName)!.accepted) {
-      verdict.accepted = { ok: false, reason: 'Invalid', message: 'the GatewayClass is not accepted' };
-    } else if (parametersRef) {
-      verdict.accepted = {
-        ok: false,
-        reason: 'InvalidParameters',
-        message: `infrastructure.parametersRef ${parametersRef.group}/${parametersRef.kind} ${parametersRef.name} is not a kind Sluice supports`,
-      };
-    } else if (!assignment.ok && assignment.reason === 'UnsupportedAddress') {
+export function processGateways(
+  context: TranslateContext,
+  classes: Map<string, ClassVerdict>,
+): GatewayVerdict[] {
+  const verdicts = context.gateways
+    .filter((gateway) => classes.has(gateway.spec.gatewayClassName))
+    .map(
+      (gateway): GatewayVerdict => ({
+        gateway,
+        accepted: gatewayAcceptance(gateway, classes.get(gateway.spec.gatewayClassName)!),
+        addresses: [],
+        listeners: processListeners(context, gateway),
+      }),
+    );
+  // Only accepted Gateways draw addresses, so a rejected one never holds an address of the pool.
+  const accepted = verdicts.filter((verdict) => verdict.accepted.ok);
+  const assignments = assignAddresses(
+    accepted.map((verdict) => verdict.gateway),
+    context.options.addressPool,
+    context.options.defaultAddress,
+  );
+  for (const verdict of accepted) {
+    const assignment = assignments.get(verdict.gateway)!;
+    if (assignment.ok) verdict.addresses = assignment.addresses;
+    else if (assignment.reason === 'UnsupportedAddress') {
       verdict.accepted = { ok: false, reason: assignment.reason, message: assignment.message };
-    } else if (!assignment.ok) {
-      verdict.addressProblem = assignment.message;
-    }
-    verdicts.push(verdict);
+    } else verdict.addressProblem = assignment.message;
   }
   markSocketConflicts(context, verdicts);
   return verdicts;
+}
+
+function gatewayAcceptance(gateway: Gateway, gatewayClass: ClassVerdict): Verdict {
+  const parametersRef = gateway.spec.infrastructure?.parametersRef;
+  if (!gatewayClass.accepted)
+    return { ok: false, reason: 'Invalid', message: 'the GatewayClass is not accepted' };
+  if (parametersRef) {
+    return {
+      ok: false,
+      reason: 'InvalidParameters',
+      message: `infrastructure.parametersRef ${parametersRef.group}/${parametersRef.kind} ${parametersRef.name} is not a kind Sluice supports`,
+    };
+  }
+  return { ok: true, reason: 'Accepted', message: 'Gateway is accepted' };
 }
 
 /**
@@ -68,9 +82,17 @@ function markSocketConflicts(context: TranslateContext, verdicts: GatewayVerdict
         const owner = owners.get(socket);
         const bindError = unavailable.get(socket);
         if (owner !== undefined && owner !== name) {
-          listener.accepted = { ok: false, reason: 'PortUnavailable', message: `${socket} is already used by Gateway ${owner}` };
+          listener.accepted = {
+            ok: false,
+            reason: 'PortUnavailable',
+            message: `${socket} is already used by Gateway ${owner}`,
+          };
         } else if (bindError !== undefined) {
-          listener.accepted = { ok: false, reason: 'PortUnavailable', message: `cannot listen on ${socket}: ${bindError}` };
+          listener.accepted = {
+            ok: false,
+            reason: 'PortUnavailable',
+            message: `cannot listen on ${socket}: ${bindError}`,
+          };
         } else owners.set(socket, name);
       }
     }
@@ -88,8 +110,10 @@ export function gatewayStatus(verdict: GatewayVerdict): ObjectStatus {
   const valid = verdict.listeners.filter((listener) => listener.accepted.ok && !listener.conflicted).length;
   const serving = verdict.accepted.ok && verdict.listeners.some(listenerServes);
   let accepted: StatusCondition;
-  if (!verdict.accepted.ok) accepted = condition(gateway, 'Accepted', false, verdict.accepted.reason, verdict.accepted.message);
-  else if (valid === verdict.listeners.length) accepted = condition(gateway, 'Accepted', true, 'Accepted', verdict.accepted.message);
+  if (!verdict.accepted.ok)
+    accepted = condition(gateway, 'Accepted', false, verdict.accepted.reason, verdict.accepted.message);
+  else if (valid === verdict.listeners.length)
+    accepted = condition(gateway, 'Accepted', true, 'Accepted', verdict.accepted.message);
   else {
     accepted = condition(
       gateway,
@@ -103,9 +127,21 @@ export function gatewayStatus(verdict: GatewayVerdict): ObjectStatus {
   if (verdict.addressProblem !== undefined) {
     programmed = condition(gateway, 'Programmed', false, 'AddressNotAssigned', verdict.addressProblem);
   } else if (!serving) {
-    programmed = condition(gateway, 'Programmed', false, 'Invalid', 'no listener of this Gateway can serve traffic');
+    programmed = condition(
+      gateway,
+      'Programmed',
+      false,
+      'Invalid',
+      'no listener of this Gateway can serve traffic',
+    );
   } else {
-    programmed = condition(gateway, 'Programmed', true, 'Programmed', `serving on ${verdict.addresses.join(', ')}`);
+    programmed = condition(
+      gateway,
+      'Programmed',
+      true,
+      'Programmed',
+      `serving on ${verdict.addresses.join(', ')}`,
+    );
   }
   return {
     object: gateway,
@@ -117,14 +153,30 @@ export function gatewayStatus(verdict: GatewayVerdict): ObjectStatus {
   };
 }
 
-function listenerConditions(gateway: Gateway, listener: ListenerVerdict, gatewayAccepted: boolean): StatusCondition[] {
+function listenerConditions(
+  gateway: Gateway,
+  listener: ListenerVerdict,
+  gatewayAccepted: boolean,
+): StatusCondition[] {
   const serves = gatewayAccepted && listenerServes(listener);
   return [
     condition(gateway, 'Accepted', listener.accepted.ok, listener.accepted.reason, listener.accepted.message),
     serves
       ? condition(gateway, 'Programmed', true, 'Programmed', 'Listener is serving')
-      : condition(gateway, 'Programmed', false, 'Invalid', 'Listener cannot serve traffic; see its other conditions'),
-    condition(gateway, 'ResolvedRefs', listener.resolvedRefs.ok, listener.resolvedRefs.reason, listener.resolvedRefs.message),
+      : condition(
+          gateway,
+          'Programmed',
+          false,
+          'Invalid',
+          'Listener cannot serve traffic; see its other conditions',
+        ),
+    condition(
+      gateway,
+      'ResolvedRefs',
+      listener.resolvedRefs.ok,
+      listener.resolvedRefs.reason,
+      listener.resolvedRefs.message,
+    ),
     listener.conflicted
       ? condition(gateway, 'Conflicted', true, listener.conflicted.reason, listener.conflicted.message)
       : condition(gateway, 'Conflicted', false, 'NoConflicts', 'No conflicts'),

@@ -17,7 +17,11 @@ test('listener and route hostnames intersect as the hostnames concept page descr
     ['very.specific.com', [], ['very.specific.com']],
     [undefined, ['first.com', 'sub.first.com'], ['first.com', 'sub.first.com']],
     ['very.specific.com', ['*.specific.com'], ['very.specific.com']],
-    ['very.specific.com', ['non.matching.com', '*.nonmatchingwildcard.io', 'very.specific.com'], ['very.specific.com']],
+    [
+      'very.specific.com',
+      ['non.matching.com', '*.nonmatchingwildcard.io', 'very.specific.com'],
+      ['very.specific.com'],
+    ],
     ['very.specific.com', ['specific.but.wrong.com', 'wildcard.io'], null],
     ['*.wildcard.io', ['foo.wildcard.io', 'wildcard.io'], ['foo.wildcard.io']],
     ['*.com', ['*.example.com'], ['*.example.com']],
@@ -30,6 +34,8 @@ test('listener and route hostnames intersect as the hostnames concept page descr
 });
 
 test('listener hostnames sort exact first, then longer wildcards, then none', () => {
-  const sorted = [undefined, '*.com', 'bar.com', '*.foo.bar.com', 'foo.bar.com'].sort(compareHostnameSpecificity);
+  const sorted = [undefined, '*.com', 'bar.com', '*.foo.bar.com', 'foo.bar.com'].sort(
+    compareHostnameSpecificity,
+  );
   assert.deepEqual(sorted, ['foo.bar.com', 'bar.com', '*.foo.bar.com', '*.com', undefined]);
 });

@@ -11,7 +11,10 @@ export function hostnameMatches(pattern: string, host: string): boolean {
  * The hostnames a route serves on a listener (`hostnames.md` of the spec): `null` when they do not
  * intersect, `[]` when both sides accept any host.
  */
-export function intersectHostnames(listenerHostname: string | undefined, routeHostnames: string[]): string[] | null {
+export function intersectHostnames(
+  listenerHostname: string | undefined,
+  routeHostnames: string[],
+): string[] | null {
   if (routeHostnames.length === 0) return listenerHostname ? [listenerHostname] : [];
   if (!listenerHostname) return [...routeHostnames];
   const result: string[] = [];

@@ -19,18 +19,29 @@ export function processHTTPRoutes(
   status: Map<string, ObjectStatus>,
 ): void {
   const gatewaysByName = new Map(
-    gateways.map((verdict) => [`${verdict.gateway.metadata.namespace}/${verdict.gateway.metadata.name}`, verdict]),
+    gateways.map((verdict) => [
+      `${verdict.gateway.metadata.namespace}/${verdict.gateway.metadata.name}`,
+      verdict,
+    ]),
   );
   for (const route of context.httpRoutes) {
     const parents = (route.spec.parentRefs ?? []).flatMap((parentRef) => {
-      if ((parentRef.group ?? GATEWAY_GROUP) !== GATEWAY_GROUP || (parentRef.kind ?? 'Gateway') !== 'Gateway') return [];
-      const parent = gatewaysByName.get(`${parentRef.namespace ?? route.metadata.namespace}/${parentRef.name}`);
+      if ((parentRef.group ?? GATEWAY_GROUP) !== GATEWAY_GROUP || (parentRef.kind ?? 'Gateway') !== 'Gateway')
+        return [];
+      const parent = gatewaysByName.get(
+        `${parentRef.namespace ?? route.metadata.namespace}/${parentRef.name}`,
+      );
       return parent ? [{ parentRef, parent }] : [];
     });
     if (parents.length === 0) continue;
     const rules = compileRules(context, route, clusters);
-    const parentStatuses = parents.map(({ parentRef, parent }) => processParent(context, route, parentRef, parent, rules));
-    status.set(`HTTPRoute/${route.metadata.namespace}/${route.metadata.name}`, { object: route, status: { parents: parentStatuses } });
+    const parentStatuses = parents.map(({ parentRef, parent }) =>
+      processParent(context, route, parentRef, parent, rules),
+    );
+    status.set(`HTTPRoute/${route.metadata.namespace}/${route.metadata.name}`, {
+      object: route,
+      status: { parents: parentStatuses },
+    });
   }
 }
 
@@ -81,7 +92,13 @@ function processParent(
   conditions.push(
     refProblems.length === 0
       ? condition(route, 'ResolvedRefs', true, 'ResolvedRefs', 'All references are resolved')
-      : condition(route, 'ResolvedRefs', false, refProblems[0].reason, refProblems.map((p) => p.message).join('; ')),
+      : condition(
+          route,
+          'ResolvedRefs',
+          false,
+          refProblems[0].reason,
+          refProblems.map((p) => p.message).join('; '),
+        ),
   );
   if (attachment.ok && usable.length > 0 && dropped.length > 0) {
     conditions.push(condition(route, 'PartiallyInvalid', true, 'UnsupportedValue', describeDropped(dropped)));

@@ -1,6 +1,14 @@
 // HTTPRoute rules → IR pieces (matches, filters, weighted backends), with the problems each rule has.
 
-import type { IRBackend, IRCluster, IRFilter, IRHeaderModifier, IRMatch, IRPathModifier, IRTimeouts } from '../ir/types.ts';
+import type {
+  IRBackend,
+  IRCluster,
+  IRFilter,
+  IRHeaderModifier,
+  IRMatch,
+  IRPathModifier,
+  IRTimeouts,
+} from '../ir/types.ts';
 import type {
   HTTPBackendRef,
   HTTPHeaderFilter,
@@ -25,7 +33,11 @@ export interface CompiledRule {
   refProblems: { reason: BackendProblemReason; message: string }[];
 }
 
-export function compileRules(context: TranslateContext, route: HTTPRoute, clusters: Map<string, IRCluster>): CompiledRule[] {
+export function compileRules(
+  context: TranslateContext,
+  route: HTTPRoute,
+  clusters: Map<string, IRCluster>,
+): CompiledRule[] {
   return (route.spec.rules ?? []).map((rule, index) => compileRule(context, route, rule, index, clusters));
 }
 
@@ -45,7 +57,8 @@ function compileRule(
   };
   const filters = compileFilters(rule.filters ?? [], compiled);
   compiled.filters = filters;
-  for (const ref of rule.backendRefs ?? []) compiled.backends.push(compileBackend(context, route, ref, compiled, clusters));
+  for (const ref of rule.backendRefs ?? [])
+    compiled.backends.push(compileBackend(context, route, ref, compiled, clusters));
   const timeouts = compileTimeouts(rule);
   if (timeouts) compiled.timeouts = timeouts;
   return compiled;
@@ -79,10 +92,16 @@ function compileFilters(filters: HTTPRouteFilter[], rule: CompiledRule): IRFilte
   for (const filter of filters) {
     switch (filter.type) {
       case 'RequestHeaderModifier':
-        compiled.push({ type: 'RequestHeaderModifier', modifier: headerModifier(filter.requestHeaderModifier) });
+        compiled.push({
+          type: 'RequestHeaderModifier',
+          modifier: headerModifier(filter.requestHeaderModifier),
+        });
         break;
       case 'ResponseHeaderModifier':
-        compiled.push({ type: 'ResponseHeaderModifier', modifier: headerModifier(filter.responseHeaderModifier) });
+        compiled.push({
+          type: 'ResponseHeaderModifier',
+          modifier: headerModifier(filter.responseHeaderModifier),
+        });
         break;
       case 'RequestRedirect': {
         const redirect = filter.requestRedirect ?? {};
@@ -135,14 +154,22 @@ function compileBackend(
 ): IRBackend {
   const resolution = resolveBackend(context, route, ref, clusters);
   if (resolution.problem) rule.refProblems.push(resolution.problem);
-  return { weight: ref.weight ?? 1, target: resolution.target, filters: compileFilters(ref.filters ?? [], rule) };
+  return {
+    weight: ref.weight ?? 1,
+    target: resolution.target,
+    filters: compileFilters(ref.filters ?? [], rule),
+  };
 }
 
 function compileTimeouts(rule: HTTPRouteRule): IRTimeouts | undefined {
   const request = rule.timeouts?.request === undefined ? undefined : parseDuration(rule.timeouts.request);
-  const backendRequest = rule.timeouts?.backendRequest === undefined ? undefined : parseDuration(rule.timeouts.backendRequest);
+  const backendRequest =
+    rule.timeouts?.backendRequest === undefined ? undefined : parseDuration(rule.timeouts.backendRequest);
   if (!request && !backendRequest) return undefined;
-  return { ...(request ? { requestMs: request } : {}), ...(backendRequest ? { backendRequestMs: backendRequest } : {}) };
+  return {
+    ...(request ? { requestMs: request } : {}),
+    ...(backendRequest ? { backendRequestMs: backendRequest } : {}),
+  };
 }
 
 function headerModifier(filter: HTTPHeaderFilter | undefined): IRHeaderModifier {

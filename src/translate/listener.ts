@@ -62,7 +62,10 @@ function processListener(context: TranslateContext, gateway: Gateway, listener: 
   };
   const carried = routeKindsByProtocol[listener.protocol];
   if (!carried) {
-    verdict.accepted = fail('UnsupportedProtocol', `protocol ${listener.protocol} is not supported; use HTTP or HTTPS`);
+    verdict.accepted = fail(
+      'UnsupportedProtocol',
+      `protocol ${listener.protocol} is not supported; use HTTP or HTTPS`,
+    );
     return verdict;
   }
   const requested = listener.allowedRoutes?.kinds;
@@ -72,7 +75,8 @@ function processListener(context: TranslateContext, gateway: Gateway, listener: 
     const invalid: string[] = [];
     for (const kind of requested) {
       const group = kind.group ?? GATEWAY_GROUP;
-      if (group === GATEWAY_GROUP && carried.includes(kind.kind)) verdict.supportedKinds.push({ group, kind: kind.kind });
+      if (group === GATEWAY_GROUP && carried.includes(kind.kind))
+        verdict.supportedKinds.push({ group, kind: kind.kind });
       else invalid.push(`${group}/${kind.kind}`);
     }
     if (invalid.length > 0) {
@@ -85,7 +89,8 @@ function processListener(context: TranslateContext, gateway: Gateway, listener: 
   if (listener.protocol === 'HTTPS') {
     const resolution = resolveListenerCertificates(context, gateway, listener);
     verdict.certificates = resolution.certificates;
-    if (!resolution.ok && verdict.resolvedRefs.ok) verdict.resolvedRefs = fail(resolution.reason, resolution.message);
+    if (!resolution.ok && verdict.resolvedRefs.ok)
+      verdict.resolvedRefs = fail(resolution.reason, resolution.message);
     else if (resolution.ok && resolution.certificates.length === 0) {
       verdict.resolvedRefs = fail('InvalidCertificateRef', 'an HTTPS listener needs a certificateRef');
     }
@@ -127,6 +132,7 @@ function markConflicts(verdicts: ListenerVerdict[]): void {
 export function listenerServes(verdict: ListenerVerdict): boolean {
   // Unsupported kinds next to supported ones do not stop the supported ones from being served.
   const refsUsable =
-    verdict.resolvedRefs.ok || (verdict.resolvedRefs.reason === 'InvalidRouteKinds' && verdict.supportedKinds.length > 0);
+    verdict.resolvedRefs.ok ||
+    (verdict.resolvedRefs.reason === 'InvalidRouteKinds' && verdict.supportedKinds.length > 0);
   return verdict.accepted.ok && refsUsable && !verdict.conflicted;
 }

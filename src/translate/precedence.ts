@@ -23,10 +23,9 @@ export function compareEntries(
   );
 }
 
-/** Characters of the path value, ignoring a trailing slash on prefixes (`/foo/` and `/foo` are equal). */
+/** "The most characters" of the spec: the raw length of the path value. */
 function prefixLength(match: IRMatch): number {
-  const { type, value } = match.path;
-  return type === 'PathPrefix' && value.length > 1 && value.endsWith('/') ? value.length - 1 : value.length;
+  return match.path.value.length;
 }
 
 function compareText(a: string, b: string): number {

@@ -22,11 +22,14 @@ export function referencePermitted(context: TranslateContext, from: ReferenceFro
     (grant) =>
       grant.metadata.namespace === to.namespace &&
       grant.spec.from.some(
-        (entry) => entry.group === from.group && entry.kind === from.kind && entry.namespace === from.namespace,
+        (entry) =>
+          entry.group === from.group && entry.kind === from.kind && entry.namespace === from.namespace,
       ) &&
       grant.spec.to.some(
         (entry) =>
-          entry.group === to.group && entry.kind === to.kind && (entry.name === undefined || entry.name === to.name),
+          entry.group === to.group &&
+          entry.kind === to.kind &&
+          (entry.name === undefined || entry.name === to.name),
       ),
   );
 }

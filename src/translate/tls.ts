@@ -1,15 +1,20 @@
 // Listener certificates: resolving certificateRefs to PEM key pairs, with ReferenceGrant checks.
 
 import { createPrivateKey, X509Certificate } from 'node:crypto';
+import type { IRCertificate } from '../ir/types.ts';
 import type { Gateway, Listener } from '../resources/gateway-api.ts';
 import { GATEWAY_GROUP } from '../resources/gateway-api.ts';
-import type { IRCertificate } from '../ir/types.ts';
 import { key, type TranslateContext } from './context.ts';
 import { referencePermitted } from './referencegrant.ts';
 
 export type CertificateResolution =
   | { ok: true; certificates: IRCertificate[] }
-  | { ok: false; reason: 'InvalidCertificateRef' | 'RefNotPermitted'; message: string; certificates: IRCertificate[] };
+  | {
+      ok: false;
+      reason: 'InvalidCertificateRef' | 'RefNotPermitted';
+      message: string;
+      certificates: IRCertificate[];
+    };
 
 export function resolveListenerCertificates(
   context: TranslateContext,
@@ -50,7 +55,12 @@ export function resolveListenerCertificates(
   }
   if (problems.length === 0) return { ok: true, certificates };
   const first = problems.find((problem) => problem.reason === 'RefNotPermitted') ?? problems[0];
-  return { ok: false, reason: first.reason, message: problems.map((p) => p.message).join('; '), certificates };
+  return {
+    ok: false,
+    reason: first.reason,
+    message: problems.map((p) => p.message).join('; '),
+    certificates,
+  };
 }
 
 /** Decodes a `kubernetes.io/tls` pair and checks that it parses and that the key fits the certificate. */

@@ -21,10 +21,16 @@ export function translate(objects: KubeObject[], options: TranslateOptions): Tra
   const gateways = processGateways(context, classes);
   processHTTPRoutes(context, gateways, clusters, status);
   for (const verdict of gateways) {
-    status.set(`Gateway/${verdict.gateway.metadata.namespace}/${verdict.gateway.metadata.name}`, gatewayStatus(verdict));
+    status.set(
+      `Gateway/${verdict.gateway.metadata.namespace}/${verdict.gateway.metadata.name}`,
+      gatewayStatus(verdict),
+    );
   }
 
-  const ir: IR = { ports: buildPorts(gateways), clusters: Object.fromEntries([...clusters].sort(([a], [b]) => a.localeCompare(b))) };
+  const ir: IR = {
+    ports: buildPorts(gateways),
+    clusters: Object.fromEntries([...clusters].sort(([a], [b]) => a.localeCompare(b))),
+  };
   return { ir, status };
 }
 
@@ -47,8 +53,17 @@ function buildPorts(gateways: GatewayVerdict[]): IRPort[] {
             .map((listener) => ({
               id: `${verdict.gateway.metadata.namespace}/${verdict.gateway.metadata.name}/${listener.listener.name}`,
               hostname: listener.listener.hostname ?? null,
-              ...(listener.listener.protocol === 'HTTPS' ? { tls: { certificates: listener.certificates } } : {}),
-              routes: listener.routes.toSorted((a, b) => compareEntries({ match: a.entry.match, sortKey: a.sortKey }, { match: b.entry.match, sortKey: b.sortKey })).map((route) => route.entry),
+              ...(listener.listener.protocol === 'HTTPS'
+                ? { tls: { certificates: listener.certificates } }
+                : {}),
+              routes: listener.routes
+                .toSorted((a, b) =>
+                  compareEntries(
+                    { match: a.entry.match, sortKey: a.sortKey },
+                    { match: b.entry.match, sortKey: b.sortKey },
+                  ),
+                )
+                .map((route) => route.entry),
             })),
         });
       }

@@ -39,7 +39,9 @@ function redact(_key: string, value: unknown): unknown {
   return value;
 }
 
-for (const name of readdirSync(dir).filter((file) => file.endsWith('.in.yaml')).sort()) {
+for (const name of readdirSync(dir)
+  .filter((file) => file.endsWith('.in.yaml'))
+  .sort()) {
   const base = name.slice(0, -'.in.yaml'.length);
   test(`translate golden: ${base}`, () => {
     const objects = loadCase(join(dir, name));
@@ -48,12 +50,21 @@ for (const name of readdirSync(dir).filter((file) => file.endsWith('.in.yaml')).
       addressPool: '127.0.100.0/24',
       defaultAddress: '127.0.0.1',
     });
-    const status = Object.fromEntries([...result.status].map(([key, entry]) => [key, entry.status]));
+    const status = Object.fromEntries(
+      [...result.status].sort(([a], [b]) => a.localeCompare(b)).map(([key, entry]) => [key, entry.status]),
+    );
     const actual = stringify(JSON.parse(JSON.stringify({ ir: result.ir, status }, redact)), { lineWidth: 0 });
     const outFile = join(dir, `${base}.out.yaml`);
     if (update) writeFileSync(outFile, actual);
     assert.equal(actual, readFileSync(outFile, 'utf8'));
     // Purity: the same input gives the same output.
-    assert.deepEqual(translate(objects, { controllerName: CONTROLLER_NAME, addressPool: '127.0.100.0/24', defaultAddress: '127.0.0.1' }), result);
+    assert.deepEqual(
+      translate(objects, {
+        controllerName: CONTROLLER_NAME,
+        addressPool: '127.0.100.0/24',
+        defaultAddress: '127.0.0.1',
+      }),
+      result,
+    );
   });
 }
