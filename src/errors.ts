@@ -46,6 +46,52 @@ export const errorRegistry = {
   config_parse_error: { status: 400, type: 'invalid_config', message: '{reason}' },
   config_invalid_object: { status: 400, type: 'invalid_config', message: '{reason}' },
   config_conflict: { status: 409, type: 'invalid_config', message: '{reason}' },
+  // Model-server simulator (`sluice sim`): answered in vLLM's error shape, so types follow vLLM's
+  sim_model_not_found: { status: 404, type: 'NotFoundError', message: 'The model `{model}` does not exist.' },
+  sim_bad_request: { status: 400, type: 'BadRequestError', message: '{reason}' },
+  sim_context_length: {
+    status: 400,
+    type: 'BadRequestError',
+    message:
+      "This model's maximum context length is {max} tokens. However, you requested {total} tokens " +
+      '({prompt} in the messages, {completion} in the completion). ' +
+      'Please reduce the length of the messages or completion.',
+  },
+  sim_queue_full: {
+    status: 429,
+    type: 'RateLimitError',
+    message: 'The waiting queue is full ({limit} requests); retry later.',
+  },
+  sim_rate_limited: {
+    status: 429,
+    type: 'RateLimitError',
+    message: 'Rate limit reached for {model} on requests per min (RPM): Limit 3, Used 3, Requested 1.',
+  },
+  sim_invalid_api_key: { status: 401, type: 'AuthenticationError', message: 'Incorrect API key provided.' },
+  sim_overloaded: {
+    status: 503,
+    type: 'ServiceUnavailableError',
+    message: 'The server is overloaded or not ready yet.',
+  },
+  sim_forced_status: {
+    status: 500,
+    type: 'InternalServerError',
+    message: 'Status {status} was forced by the x-return-error request header.',
+  },
+  sim_lora_exists: {
+    status: 400,
+    type: 'BadRequestError',
+    message: "The lora adapter '{name}' has already been loaded.",
+  },
+  sim_lora_not_found: { status: 404, type: 'NotFoundError', message: "The lora adapter '{name}' cannot be found." },
+  sim_lora_disabled: {
+    status: 400,
+    type: 'BadRequestError',
+    message: 'LoRA is not enabled on this server; start it with --enable-lora.',
+  },
+  sim_not_found: { status: 404, type: 'NotFoundError', message: 'No route for {method} {path}.' },
+  sim_body_too_large: { status: 413, type: 'BadRequestError', message: 'The request body exceeds {limit} bytes.' },
+  sim_invalid_config: { status: 400, type: 'invalid_config', message: '{reason}' },
   // Command line
   cli_usage: { status: 2, type: 'usage_error', message: '{reason}' },
 } as const satisfies Record<string, { status: number; type: string; message: string }>;

@@ -156,6 +156,7 @@ function ms(microseconds: number): string {
 }
 
 function signedMs(microseconds: number): string {
+  if (Number.isNaN(microseconds)) return '–';
   return `${microseconds >= 0 ? '+' : '−'}${Math.abs(microseconds / 1000).toFixed(3)} ms`;
 }
 

@@ -8,7 +8,8 @@ export function changeRoutes(changes: ChangeLog): AdminRoutes {
   return {
     '/api/v1/changes': (url) => {
       const since = url.searchParams.get('since') ?? '0';
-      if (!/^\d+$/.test(since)) return errorResponse('bad_request', { reason: 'since must be a snapshot version' });
+      if (!/^\d+$/.test(since))
+        return errorResponse('bad_request', { reason: 'since must be a snapshot version' });
       return json({ items: changes.list(Number(since)) });
     },
   };

@@ -16,7 +16,10 @@ function redact(value: unknown): unknown {
   if (Array.isArray(value)) return value.map(redact);
   if (value !== null && typeof value === 'object') {
     return Object.fromEntries(
-      Object.entries(value).map(([key, child]) => [key, privateFields.has(key) ? '<redacted>' : redact(child)]),
+      Object.entries(value).map(([key, child]) => [
+        key,
+        privateFields.has(key) ? '<redacted>' : redact(child),
+      ]),
     );
   }
   return value;

@@ -25,8 +25,17 @@ function redactSecret(fields: Record<string, unknown>): Record<string, unknown> 
   return out;
 }
 
-export function objectView(object: KubeObject, status: Record<string, unknown> | undefined): Record<string, unknown> {
-  const { apiVersion, kind, metadata, status: _fileStatus, ...rest } = object as KubeObject & { status?: unknown };
+export function objectView(
+  object: KubeObject,
+  status: Record<string, unknown> | undefined,
+): Record<string, unknown> {
+  const {
+    apiVersion,
+    kind,
+    metadata,
+    status: _fileStatus,
+    ...rest
+  } = object as KubeObject & { status?: unknown };
   const fields = kind === 'Secret' && apiVersion === 'v1' ? redactSecret(rest) : rest;
   const view: Record<string, unknown> = {
     apiVersion,

@@ -60,7 +60,8 @@ describe('admin API', () => {
     server = await startAdminServer('127.0.0.1', 0, {
       isReady: () => ready,
       entries: () => store.entries(),
-      status: (key) => (key === 'Gateway/default/edge' ? { conditions: [{ type: 'Accepted', status: 'True' }] } : undefined),
+      status: (key) =>
+        key === 'Gateway/default/edge' ? { conditions: [{ type: 'Accepted', status: 'True' }] } : undefined,
       problems: () => problems,
       changes: store.changes,
       applied: () => (ready ? { version: store.snapshot.version, ir } : undefined),
@@ -71,7 +72,11 @@ describe('admin API', () => {
 
   const get = async (path: string) => {
     const response = await fetch(base + path);
-    return { status: response.status, type: response.headers.get('content-type'), body: await response.text() };
+    return {
+      status: response.status,
+      type: response.headers.get('content-type'),
+      body: await response.text(),
+    };
   };
 
   test('healthz answers ok; readyz only once config is applied', async () => {
@@ -105,7 +110,9 @@ describe('admin API', () => {
 
   test('objects: kind, namespace and name filter', async () => {
     const names = async (query: string) =>
-      JSON.parse((await get(`/api/v1/objects?${query}`)).body).items.map((item: KubeObject) => item.metadata.name);
+      JSON.parse((await get(`/api/v1/objects?${query}`)).body).items.map(
+        (item: KubeObject) => item.metadata.name,
+      );
     assert.deepEqual(await names('kind=httproute'), ['chat']);
     assert.deepEqual(await names('namespace=default'), ['edge', 'tls']);
     assert.deepEqual(await names('namespace=default&name=tls'), ['tls']);
@@ -117,7 +124,9 @@ describe('admin API', () => {
     assert.doesNotMatch(body, /PRIVATE/);
     const config = JSON.parse(body);
     assert.equal(config.version, 1);
-    assert.deepEqual(config.ir.ports[0].listeners[0].tls.certificates, [{ certPem: 'CERT', keyPem: '<redacted>' }]);
+    assert.deepEqual(config.ir.ports[0].listeners[0].tls.certificates, [
+      { certPem: 'CERT', keyPem: '<redacted>' },
+    ]);
   });
 
   test('problems and changes', async () => {

@@ -64,7 +64,11 @@ async function answer(routes: AdminRoutes, method: string, rawUrl: string): Prom
 }
 
 /** Listens on `host:port` (port 0 picks a free one); resolves once bound, rejects if binding fails. */
-export async function startAdminServer(host: string, port: number, sources: AdminSources): Promise<AdminServer> {
+export async function startAdminServer(
+  host: string,
+  port: number,
+  sources: AdminSources,
+): Promise<AdminServer> {
   const routes = adminRoutes(sources);
   const server = createServer((req, res) => {
     answer(routes, req.method ?? 'GET', req.url ?? '/').then((response) => {

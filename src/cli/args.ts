@@ -30,7 +30,9 @@ export function parseHostPort(value: string, flag: string): HostPort {
   const host = match ? (match[1] ?? match[2]) || '127.0.0.1' : '';
   const port = match ? Number(match[3]) : Number.NaN;
   if (!match || isIP(host) === 0 || port > 65535) {
-    throw usageError(`${flag} must be ADDRESS:PORT with an IP address (for example 127.0.0.1:9901), not "${value}"`);
+    throw usageError(
+      `${flag} must be ADDRESS:PORT with an IP address (for example 127.0.0.1:9901), not "${value}"`,
+    );
   }
   return { host, port };
 }

@@ -47,7 +47,11 @@ function freePort(): Promise<number> {
  * Copies the quickstart into `dir` with the Gateway on `gatewayPort` and every EndpointSlice pointing
  * at its Service's echo server. Edited as YAML documents so the comments stay for people to read.
  */
-async function writeManifests(dir: string, gatewayPort: number, backends: Map<string, EchoServer>): Promise<void> {
+async function writeManifests(
+  dir: string,
+  gatewayPort: number,
+  backends: Map<string, EchoServer>,
+): Promise<void> {
   for (const file of (await readdir(quickstartDir)).filter((name) => name.endsWith('.yaml'))) {
     const documents = parseAllDocuments(await readFile(join(quickstartDir, file), 'utf8'));
     if (!Array.isArray(documents)) throw new Error(`${file} is not a YAML stream`);
@@ -55,14 +59,18 @@ async function writeManifests(dir: string, gatewayPort: number, backends: Map<st
       const kind = document.get('kind');
       if (kind === 'Gateway') {
         const listeners = document.getIn(['spec', 'listeners']);
-        if (isSeq(listeners)) listeners.items.forEach((_, i) => document.setIn(['spec', 'listeners', i, 'port'], gatewayPort));
+        const count = isSeq(listeners) ? listeners.items.length : 0;
+        for (let i = 0; i < count; i++) document.setIn(['spec', 'listeners', i, 'port'], gatewayPort);
       }
       if (kind === 'EndpointSlice') {
         const labels = document.getIn(['metadata', 'labels']);
         const service = isMap(labels) ? String(labels.get(SERVICE_NAME_LABEL)) : '';
         const backend = backends.get(service);
         if (!backend) continue;
-        document.set('endpoints', document.createNode([{ addresses: [backend.address], conditions: { ready: true } }]));
+        document.set(
+          'endpoints',
+          document.createNode([{ addresses: [backend.address], conditions: { ready: true } }]),
+        );
         document.set('ports', document.createNode([{ name: 'http', port: backend.port }]));
       }
     }
@@ -80,7 +88,9 @@ export function curlCommands(ir: IR): string[] {
         if (route.match.path.type === 'RegularExpression') continue;
         const hostname = route.hostnames[0] ?? listener.hostname;
         const header = hostname ? `-H 'Host: ${hostname.replace(/^\*/, 'demo')}' ` : '';
-        commands.add(`curl ${header}http://${formatHostPort(port.address, port.port)}${route.match.path.value}`);
+        commands.add(
+          `curl ${header}http://${formatHostPort(port.address, port.port)}${route.match.path.value}`,
+        );
       }
     }
   }
@@ -114,7 +124,10 @@ export async function runDemo(args: string[]): Promise<number> {
     'admin-address': { type: 'string' },
   });
   const requestedPort = typeof flags.port === 'string' ? Number(flags.port) : undefined;
-  if (requestedPort !== undefined && !(Number.isInteger(requestedPort) && requestedPort > 0 && requestedPort < 65536)) {
+  if (
+    requestedPort !== undefined &&
+    !(Number.isInteger(requestedPort) && requestedPort > 0 && requestedPort < 65536)
+  ) {
     throw usageError(`--port must be a port number between 1 and 65535, not "${flags.port}"`);
   }
   const admin: HostPort =
@@ -122,14 +135,18 @@ export async function runDemo(args: string[]): Promise<number> {
       ? parseHostPort(flags['admin-address'], '--admin-address')
       : { host, port: (await isFree(preferredAdminPort)) ? preferredAdminPort : 0 };
   // Without --port the demo prefers the quickstart's 8080 but does not fail when it is taken.
-  const gatewayPort = requestedPort ?? ((await isFree(preferredGatewayPort)) ? preferredGatewayPort : await freePort());
+  const gatewayPort =
+    requestedPort ?? ((await isFree(preferredGatewayPort)) ? preferredGatewayPort : await freePort());
 
   const signalled = untilSignalled();
   const backends = new Map<string, EchoServer>();
   const dir = await mkdtemp(join(tmpdir(), 'sluice-demo-'));
   try {
     for (const service of services) {
-      backends.set(service, await startEchoServer({ host, port: 0, pod: `${service}-0`, namespace: 'default', service }));
+      backends.set(
+        service,
+        await startEchoServer({ host, port: 0, pod: `${service}-0`, namespace: 'default', service }),
+      );
     }
     await writeManifests(dir, gatewayPort, backends);
     const gateway = await startGateway({ configDirs: [dir], admin, defaultAddress: host });

@@ -57,7 +57,9 @@ try {
     process.stderr.write(`sluice: ${error.message}\n\n${commandUsage[argv[0]] ?? usage}\n`);
     process.exitCode = error.status;
   } else {
-    process.stderr.write(`sluice: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+    process.stderr.write(
+      `sluice: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`,
+    );
     process.exitCode = 1;
   }
 }

@@ -43,7 +43,12 @@ class FakeDataPlane implements ApplyTarget {
     if (this.hold) await new Promise<void>((resolve) => (this.#release = resolve));
     const failed = ir.ports
       .filter((port) => this.taken.has(port.port))
-      .map((port) => ({ address: port.address, port: port.port, gateway: port.gateway, message: 'EADDRINUSE' }));
+      .map((port) => ({
+        address: port.address,
+        port: port.port,
+        gateway: port.gateway,
+        message: 'EADDRINUSE',
+      }));
     return { failed };
   }
 
@@ -81,7 +86,7 @@ function listenerCondition(statuses: StatusWriter, type: string) {
 describe('Reconciler', () => {
   test('applies the snapshot, then writes status', async () => {
     const { dataPlane, statuses, reconciler, load } = setup();
-    assert.equal(reconciler.applied, undefined);
+    assert.equal(reconciler.applied?.version, undefined);
     await load(gatewayClass, gateway(8080));
     assert.equal(dataPlane.applied.length, 1);
     assert.deepEqual(
@@ -106,7 +111,11 @@ describe('Reconciler', () => {
 
     // Once the port is free, the next change binds it again.
     dataPlane.taken.clear();
-    await load(gatewayClass, gateway(8080), admitted({ apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'x' } }));
+    await load(
+      gatewayClass,
+      gateway(8080),
+      admitted({ apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'x' } }),
+    );
     assert.equal(dataPlane.applied.at(-1)?.ports.length, 1);
     assert.equal(listenerCondition(statuses, 'Programmed')?.status, 'True');
   });

@@ -4,8 +4,8 @@
 import type { AppliedConfig } from '../admin/config.ts';
 import type { IR } from '../ir/types.ts';
 import { log } from '../observability/log.ts';
-import type { Snapshot } from '../store/snapshot.ts';
 import { SerialJob } from '../store/serial.ts';
+import type { Snapshot } from '../store/snapshot.ts';
 import type { StatusWriter } from '../store/status.ts';
 import { translate } from '../translate/translate.ts';
 import type { TranslateOptions, TranslateResult, UnavailableSocket } from '../translate/types.ts';
@@ -53,7 +53,8 @@ export class Reconciler {
     this.#statuses = statuses;
     this.#job = new SerialJob(
       () => this.#applyLatest(),
-      (error) => log.error('config apply failed; the previous configuration keeps serving', { error: String(error) }),
+      (error) =>
+        log.error('config apply failed; the previous configuration keeps serving', { error: String(error) }),
     );
   }
 

@@ -11,6 +11,7 @@ import { FileProvider } from '../providers/file/provider.ts';
 import { objectKey } from '../resources/object.ts';
 import { StatusWriter } from '../store/status.ts';
 import { ObjectStore } from '../store/store.ts';
+import { poolAddresses } from '../translate/addresses.ts';
 import { CONTROLLER_NAME } from '../translate/types.ts';
 import type { HostPort } from './args.ts';
 import { formatHostPort, parseFlags, parseHostPort, usageError } from './args.ts';
@@ -83,7 +84,9 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
     config: options.configDirs,
     admin: adminAddress,
     objects: store.snapshot.entries.length,
-    gateways: store.snapshot.entries.filter((entry) => entry.object.kind === 'Gateway').map((entry) => objectKey(entry.object)),
+    gateways: store.snapshot.entries
+      .filter((entry) => entry.object.kind === 'Gateway')
+      .map((entry) => objectKey(entry.object)),
   });
 
   return {
@@ -91,6 +94,8 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
     applied: () => reconciler.applied,
     async close() {
       provider.close();
+      // A reload already under way still hands its snapshot over; let it, then let that apply finish.
+      await provider.idle();
       await reconciler.idle();
       await dataPlane.close();
       await admin.close();
@@ -108,12 +113,19 @@ export function parseServeArgs(args: string[]): GatewayOptions {
   });
   const configDirs = (flags.config ?? []) as string[];
   if (configDirs.length === 0) throw usageError('serve needs at least one --config DIR');
+  const addressPool = typeof flags['address-pool'] === 'string' ? flags['address-pool'] : undefined;
+  if (addressPool !== undefined && poolAddresses(addressPool).length === 0) {
+    throw usageError(
+      `--address-pool must be an IPv4 CIDR from /16 to /32 (for example 127.0.10.0/24), not "${addressPool}"`,
+    );
+  }
   const defaultAddress = String(flags['default-address']);
-  if (isIP(defaultAddress) === 0) throw usageError(`--default-address must be an IP address, not "${defaultAddress}"`);
+  if (isIP(defaultAddress) === 0)
+    throw usageError(`--default-address must be an IP address, not "${defaultAddress}"`);
   return {
     configDirs,
     admin: parseHostPort(String(flags['admin-address']), '--admin-address'),
-    ...(typeof flags['address-pool'] === 'string' && { addressPool: flags['address-pool'] }),
+    ...(addressPool !== undefined && { addressPool }),
     defaultAddress,
   };
 }

@@ -27,9 +27,16 @@ function plural(count: number, noun: string): string {
 
 /** `sluice validate DIR...`: prints each problem as `file:line: kind/namespace/name: message`, returns the exit code (1 on errors). */
 export async function runValidate(args: string[], out: NodeJS.WritableStream): Promise<number> {
-  let parsed: ReturnType<typeof parseArgs<{ options: { help: { type: 'boolean'; short: 'h' } }; allowPositionals: true }>>;
+  let parsed: ReturnType<
+    typeof parseArgs<{ options: { help: { type: 'boolean'; short: 'h' } }; allowPositionals: true }>
+  >;
   try {
-    parsed = parseArgs({ args, options: { help: { type: 'boolean', short: 'h' } }, allowPositionals: true, strict: true });
+    parsed = parseArgs({
+      args,
+      options: { help: { type: 'boolean', short: 'h' } },
+      allowPositionals: true,
+      strict: true,
+    });
   } catch (error) {
     throw usageError(error instanceof Error ? error.message : String(error));
   }

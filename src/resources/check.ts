@@ -33,7 +33,9 @@ class Checker {
       if (schema.type === 'object') schema.normalize?.(admitted);
       for (const rule of schema.rules ?? []) {
         rule(admitted, (message, at = [], severity = 'error') =>
-          severity === 'error' ? this.error([...path, ...at], message) : this.warning([...path, ...at], message),
+          severity === 'error'
+            ? this.error([...path, ...at], message)
+            : this.warning([...path, ...at], message),
         );
       }
     }
@@ -45,7 +47,8 @@ class Checker {
       case 'string':
         return this.walkString(schema, value, path);
       case 'integer':
-        if (typeof value !== 'number' || !Number.isInteger(value)) return this.wrongType('an integer', value, path);
+        if (typeof value !== 'number' || !Number.isInteger(value))
+          return this.wrongType('an integer', value, path);
         if (schema.enum && !schema.enum.includes(value)) {
           this.error(path, `unsupported value ${value}; must be one of: ${schema.enum.join(', ')}`);
         } else if (schema.minimum !== undefined && schema.maximum !== undefined) {
@@ -86,10 +89,16 @@ class Checker {
     const length = [...value].length; // Kubernetes counts characters, not UTF-16 units
     if (schema.enum) {
       if (!schema.enum.includes(value)) {
-        this.error(path, `unsupported value ${quote(value)}; must be one of: ${schema.enum.map(quote).join(', ')}`);
+        this.error(
+          path,
+          `unsupported value ${quote(value)}; must be one of: ${schema.enum.map(quote).join(', ')}`,
+        );
       }
     } else if (schema.minLength !== undefined && length < schema.minLength) {
-      this.error(path, schema.minLength === 1 ? 'must not be empty' : `must be at least ${schema.minLength} characters`);
+      this.error(
+        path,
+        schema.minLength === 1 ? 'must not be empty' : `must be at least ${schema.minLength} characters`,
+      );
     } else if (schema.maxLength !== undefined && length > schema.maxLength) {
       this.error(path, `must be at most ${schema.maxLength} characters, not ${length}`);
     } else if (schema.pattern && !schema.pattern.test(value)) {
@@ -132,6 +141,8 @@ class Checker {
     }
     const admitted: Record<string, unknown> = {};
     for (const [key, entry] of entries) {
+      const keyProblem = schema.keyProblem?.(key);
+      if (keyProblem) this.error([...path, key], keyProblem);
       if (entry === null) {
         this.error([...path, key], `must not be null`);
         continue;
@@ -156,7 +167,9 @@ class Checker {
       this.error(path, `must have at most ${schema.maxItems} items, not ${value.length}`);
     }
     const admitted = value.map((item: unknown, index) =>
-      item === null ? this.wrongType(itemKind(schema.items), item, [...path, index]) : this.walk(schema.items, item, [...path, index]),
+      item === null
+        ? this.wrongType(itemKind(schema.items), item, [...path, index])
+        : this.walk(schema.items, item, [...path, index]),
     );
     if (schema.listType === 'set') this.checkUnique(admitted, path, (item) => item, 'duplicate value');
     if (schema.listType === 'map' && schema.mapKeys) {
@@ -183,7 +196,10 @@ class Checker {
     items.forEach((item, index) => {
       const key = canonicalJSON(identity(item));
       if (seen.has(key)) {
-        this.error([...path, index], typeof message === 'string' ? `${message} ${quote(item)}` : message(item));
+        this.error(
+          [...path, index],
+          typeof message === 'string' ? `${message} ${quote(item)}` : message(item),
+        );
       }
       seen.add(key);
     });
@@ -223,7 +239,8 @@ function describe(value: unknown): string {
   if (Array.isArray(value)) return 'a list';
   if (typeof value === 'object') return 'an object';
   if (typeof value === 'string') return `the string ${quote(value)}`;
-  if (typeof value === 'number') return Number.isInteger(value) ? `the number ${value}` : `the decimal ${value}`;
+  if (typeof value === 'number')
+    return Number.isInteger(value) ? `the number ${value}` : `the decimal ${value}`;
   return `${typeof value} ${String(value)}`;
 }
 

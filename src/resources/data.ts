@@ -1,7 +1,7 @@
 // The key/value payloads of Secrets and ConfigMaps: base64 values, key format and the 1 MiB size limit.
 
 import { quote } from './check.ts';
-import { map, type MapSchema, string } from './schema.ts';
+import { type MapSchema, map, string } from './schema.ts';
 
 const base64 = /^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$/;
 const dataKey = /^[-._a-zA-Z0-9]+$/;
@@ -27,15 +27,18 @@ export function stringValues(): MapSchema {
 }
 
 /** Every key is a valid file name for a volume, and keys are not repeated across the maps. */
-export function checkDataKeys(maps: Record<string, Record<string, string> | undefined>, report: (message: string, at: string[]) => void): void {
+export function checkDataKeys(
+  maps: Record<string, Record<string, string> | undefined>,
+  report: (message: string, at: string[]) => void,
+): void {
   const seen = new Map<string, string>();
   for (const [field, values] of Object.entries(maps)) {
     for (const key of Object.keys(values ?? {})) {
       if (key.length > 253 || !dataKey.test(key) || key === '.' || key === '..' || key.startsWith('..')) {
-        report(`invalid key ${quote(key)}: must be at most 253 letters, digits, "-", "_" or ".", and not start with ".."`, [
-          field,
-          key,
-        ]);
+        report(
+          `invalid key ${quote(key)}: must be at most 253 letters, digits, "-", "_" or ".", and not start with ".."`,
+          [field, key],
+        );
       }
       const other = seen.get(key);
       if (other !== undefined) report(`duplicate key ${quote(key)}: it is also in ${other}`, [field, key]);

@@ -11,7 +11,7 @@ import type {
 } from './gateway-api.ts';
 import { GATEWAY_GROUP } from './gateway-api.ts';
 import { LABEL_MEANS, labels, qualifiedNameProblem, SUBDOMAIN_MEANS } from './names.ts';
-import { array, integer, object, type Rule, string, type StringSchema, withDefault } from './schema.ts';
+import { array, integer, object, type Rule, type StringSchema, string, withDefault } from './schema.ts';
 
 const subdomainSource = '[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*';
 
@@ -38,12 +38,22 @@ export function objectName(): StringSchema {
 }
 
 export function namespace(): StringSchema {
-  return string({ minLength: 1, maxLength: 63, pattern: /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/, patternMeans: LABEL_MEANS });
+  return string({
+    minLength: 1,
+    maxLength: 63,
+    pattern: /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/,
+    patternMeans: LABEL_MEANS,
+  });
 }
 
 /** Listener names, rule names, `sectionName`. */
 export function sectionName(): StringSchema {
-  return string({ minLength: 1, maxLength: 253, pattern: new RegExp(`^${subdomainSource}$`), patternMeans: SUBDOMAIN_MEANS });
+  return string({
+    minLength: 1,
+    maxLength: 253,
+    pattern: new RegExp(`^${subdomainSource}$`),
+    patternMeans: SUBDOMAIN_MEANS,
+  });
 }
 
 /** Route and listener hostnames: a wildcard `*.` label is allowed in front. */
@@ -86,7 +96,8 @@ export function headerName(): StringSchema {
 export function duration(): StringSchema {
   return string({
     pattern: /^([0-9]{1,5}(h|m|s|ms)){1,4}$/,
-    patternMeans: 'a duration such as "500ms", "10s" or "1h30m": 1 to 4 groups of up to 5 digits followed by h, m, s or ms',
+    patternMeans:
+      'a duration such as "500ms", "10s" or "1h30m": 1 to 4 groups of up to 5 digits followed by h, m, s or ms',
   });
 }
 
@@ -132,7 +143,10 @@ export function backendReferenceFields() {
 }
 
 export function backendObjectReference() {
-  return object<BackendObjectReference>(backendReferenceFields(), { required: ['name'], rules: [servicePortRule] });
+  return object<BackendObjectReference>(backendReferenceFields(), {
+    required: ['name'],
+    rules: [servicePortRule],
+  });
 }
 
 export function secretObjectReference() {
@@ -149,9 +163,12 @@ export function secretObjectReference() {
 
 /** A reference with an explicit group and kind, in the same namespace (ExtensionRef, parametersRef). */
 export function localObjectReference() {
-  return object<LocalObjectReference>({ group: group(), kind: kind(), name: objectName() }, {
-    required: ['group', 'kind', 'name'],
-  });
+  return object<LocalObjectReference>(
+    { group: group(), kind: kind(), name: objectName() },
+    {
+      required: ['group', 'kind', 'name'],
+    },
+  );
 }
 
 const selectorOperators = ['In', 'NotIn', 'Exists', 'DoesNotExist'] as const;

@@ -2,7 +2,14 @@
 
 import { objectMeta } from './metadata.ts';
 import type { KubeObject } from './object.ts';
-import { object, type ObjectSchema, type Properties, type Rule, string, type StringSchema } from './schema.ts';
+import {
+  type ObjectSchema,
+  object,
+  type Properties,
+  type Rule,
+  type StringSchema,
+  string,
+} from './schema.ts';
 
 export interface KindDefinition {
   /** `''` for the core group. */

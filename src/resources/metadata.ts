@@ -1,9 +1,9 @@
 // The `metadata` schema every kind shares: name format per kind, the standalone namespace convention
 // (namespaced objects default to `default`, cluster-scoped ones must not name one), labels and annotations.
 
-import type { ObjectMeta } from './object.ts';
 import { annotations, dnsLabel, labels } from './names.ts';
-import { integer, object, type ObjectSchema, preserved, string, type StringSchema } from './schema.ts';
+import type { ObjectMeta } from './object.ts';
+import { integer, type ObjectSchema, object, preserved, type StringSchema, string } from './schema.ts';
 
 const rfc3339 = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d{2}:\d{2})$/;
 
@@ -48,7 +48,8 @@ export function objectMeta({ kind, namespaced, name }: MetadataOptions): ObjectS
         ? []
         : [
             (self, report) => {
-              if (self.namespace) report(`${kind} is cluster-scoped; remove metadata.namespace`, ['namespace']);
+              if (self.namespace)
+                report(`${kind} is cluster-scoped; remove metadata.namespace`, ['namespace']);
             },
           ],
       normalize: (self) => {

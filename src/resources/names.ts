@@ -2,7 +2,7 @@
 // IANA service names) as schemas and checks, shared by every kind.
 
 import { quote } from './check.ts';
-import { map, type Rule, string, type StringSchema } from './schema.ts';
+import { map, type StringSchema, string } from './schema.ts';
 
 const subdomain = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
 const label = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
@@ -12,11 +12,18 @@ const labelValuePattern = /^(([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9])?$/;
 
 export const SUBDOMAIN_MEANS =
   'a lowercase DNS-1123 subdomain: letters a-z, digits, "-" and ".", starting and ending with a letter or digit';
-export const LABEL_MEANS = 'a lowercase DNS-1123 label: letters a-z, digits and "-", starting and ending with a letter or digit';
+export const LABEL_MEANS =
+  'a lowercase DNS-1123 label: letters a-z, digits and "-", starting and ending with a letter or digit';
 
 /** A DNS-1123 subdomain (most object names): at most 253 characters. */
 export function dnsSubdomain(extra: Partial<StringSchema> = {}): StringSchema {
-  return string({ minLength: 1, maxLength: 253, pattern: subdomain, patternMeans: SUBDOMAIN_MEANS, ...extra });
+  return string({
+    minLength: 1,
+    maxLength: 253,
+    pattern: subdomain,
+    patternMeans: SUBDOMAIN_MEANS,
+    ...extra,
+  });
 }
 
 /** A DNS-1123 label (namespace names, port names): at most 63 characters. */
@@ -30,7 +37,8 @@ export function dns1035Label(): StringSchema {
     minLength: 1,
     maxLength: 63,
     pattern: dns1035,
-    patternMeans: 'a lowercase DNS-1035 label: letters a-z, digits and "-", starting with a letter and ending with a letter or digit',
+    patternMeans:
+      'a lowercase DNS-1035 label: letters a-z, digits and "-", starting with a letter and ending with a letter or digit',
   });
 }
 
@@ -49,40 +57,32 @@ export function qualifiedNameProblem(value: string): string | undefined {
   const name = slash < 0 ? value : value.slice(slash + 1);
   const why =
     'must be a qualified name: an optional DNS subdomain prefix and "/", then a name of at most 63 letters, digits, "-", "_" or ".", starting and ending with a letter or digit';
-  if (prefix !== undefined && (prefix === '' || !isDnsSubdomain(prefix))) return `invalid key ${quote(value)}: ${why}`;
+  if (prefix !== undefined && (prefix === '' || !isDnsSubdomain(prefix)))
+    return `invalid key ${quote(value)}: ${why}`;
   if (name.length > 63 || !qualifiedNamePart.test(name)) return `invalid key ${quote(value)}: ${why}`;
   return undefined;
-}
-
-/** A rule for a map whose keys are qualified names. */
-export function qualifiedKeys(lowercase = false): Rule<Record<string, unknown>> {
-  return (self, report) => {
-    for (const key of Object.keys(self)) {
-      const problem = qualifiedNameProblem(lowercase ? key.toLowerCase() : key);
-      if (problem) report(problem, [key]);
-    }
-  };
 }
 
 export function labelValue(): StringSchema {
   return string({
     maxLength: 63,
     pattern: labelValuePattern,
-    patternMeans: 'empty or at most 63 letters, digits, "-", "_" or ".", starting and ending with a letter or digit',
+    patternMeans:
+      'empty or at most 63 letters, digits, "-", "_" or ".", starting and ending with a letter or digit',
   });
 }
 
 /** `metadata.labels`, a Service selector, `matchLabels`: qualified keys, label values. */
 export function labels(maxProperties?: number) {
-  return map<string>(labelValue(), { maxProperties, rules: [qualifiedKeys()] });
+  return map<string>(labelValue(), { maxProperties, keyProblem: qualifiedNameProblem });
 }
 
 const annotationsLimit = 256 * 1024;
 
 export function annotations() {
   return map<string>(string(), {
+    keyProblem: (key) => qualifiedNameProblem(key.toLowerCase()),
     rules: [
-      qualifiedKeys(true),
       (self, report) => {
         const size = Object.entries(self).reduce((sum, [key, value]) => sum + key.length + value.length, 0);
         if (size > annotationsLimit) report(`must total at most ${annotationsLimit} bytes, not ${size}`);

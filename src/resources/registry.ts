@@ -64,7 +64,8 @@ export function admit(raw: unknown): Admission {
   }
   const { apiVersion, kind } = raw;
   const problems: Problem[] = [];
-  if (typeof apiVersion !== 'string' || apiVersion === '') problems.push(error('apiVersion', 'required field is missing'));
+  if (typeof apiVersion !== 'string' || apiVersion === '')
+    problems.push(error('apiVersion', 'required field is missing'));
   if (typeof kind !== 'string' || kind === '') problems.push(error('kind', 'required field is missing'));
   if (typeof apiVersion !== 'string' || typeof kind !== 'string' || problems.length > 0) return { problems };
 

@@ -60,6 +60,8 @@ export interface MapSchema extends Common {
   type: 'map';
   values: Schema;
   maxProperties?: number;
+  /** Why a key is not valid, or undefined when it is. */
+  keyProblem?: (key: string) => string | undefined;
 }
 
 export interface ArraySchema extends Common {
@@ -143,7 +145,10 @@ export function object<T>(properties: Properties<T>, options: ObjectOptions<T> =
   };
 }
 
-export function map<V>(values: Schema, options: Omit<Options<MapSchema, Record<string, V>>, 'values'> = {}): MapSchema {
+export function map<V>(
+  values: Schema,
+  options: Omit<Options<MapSchema, Record<string, V>>, 'values'> = {},
+): MapSchema {
   return { ...options, type: 'map', values, rules: storeRules(options.rules) };
 }
 

@@ -27,7 +27,10 @@ export function assertProblems(raw: unknown, expected: readonly string[]): void 
     `expected ${expected.length} problems, got:\n${actual.join('\n') || '(none)'}`,
   );
   actual.forEach((line, index) => {
-    assert.ok(line.startsWith(expected[index]), `problem ${index}:\n  got:      ${line}\n  expected: ${expected[index]}…`);
+    assert.ok(
+      line.startsWith(expected[index]),
+      `problem ${index}:\n  got:      ${line}\n  expected: ${expected[index]}…`,
+    );
   });
 }
 

@@ -12,7 +12,6 @@ export interface Block {
   hash: string | undefined;
   prev: Block | undefined;
   next: Block | undefined;
-  inFreeQueue: boolean;
 }
 
 export class BlockPool {
@@ -22,14 +21,12 @@ export class BlockPool {
   #head: Block | undefined;
   #tail: Block | undefined;
   #numFree = 0;
-  /** Called with a block's hash when reuse evicts it (for the prefix-cache eviction count). */
-  onEvict: ((hash: string) => void) | undefined;
 
   constructor(numBlocks: number) {
     if (!Number.isInteger(numBlocks) || numBlocks < 2) throw new RangeError(`need at least 2 KV blocks, not ${numBlocks}`);
     this.numBlocks = numBlocks;
     for (let id = 0; id < numBlocks; id++) {
-      this.#blocks.push({ id, refCount: 0, hash: undefined, prev: undefined, next: undefined, inFreeQueue: false });
+      this.#blocks.push({ id, refCount: 0, hash: undefined, prev: undefined, next: undefined });
     }
     this.#blocks[0].refCount = 1;
     for (let id = 1; id < numBlocks; id++) this.#append(this.#blocks[id]);
@@ -61,7 +58,6 @@ export class BlockPool {
       this.#remove(block);
       if (block.hash !== undefined) {
         this.#cached.delete(block.hash);
-        this.onEvict?.(block.hash);
         block.hash = undefined;
       }
       block.refCount = 1;
@@ -102,7 +98,6 @@ export class BlockPool {
     if (this.#tail) this.#tail.next = block;
     else this.#head = block;
     this.#tail = block;
-    block.inFreeQueue = true;
     this.#numFree++;
   }
 
@@ -113,7 +108,6 @@ export class BlockPool {
     else this.#tail = block.prev;
     block.prev = undefined;
     block.next = undefined;
-    block.inFreeQueue = false;
     this.#numFree--;
   }
 }

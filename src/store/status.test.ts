@@ -21,7 +21,10 @@ function gatewayStatus(programmed: string, listeners: string[] = ['http']): Map<
       {
         object: gateway,
         status: {
-          conditions: [condition('Accepted', 'True', 'Accepted'), condition('Programmed', programmed, 'Programmed')],
+          conditions: [
+            condition('Accepted', 'True', 'Accepted'),
+            condition('Programmed', programmed, 'Programmed'),
+          ],
           listeners: listeners.map((name) => ({
             name,
             attachedRoutes: 1,
@@ -76,7 +79,15 @@ describe('StatusWriter', () => {
   test('a new observedGeneration is a transition', () => {
     const writer = new StatusWriter(clockAt(1, 2));
     const at = (generation: number) =>
-      new Map([['Gateway/default/edge', { object: gateway, status: { conditions: [condition('Accepted', 'True', 'Accepted', generation)] } }]]);
+      new Map([
+        [
+          'Gateway/default/edge',
+          {
+            object: gateway,
+            status: { conditions: [condition('Accepted', 'True', 'Accepted', generation)] },
+          },
+        ],
+      ]);
     writer.write(at(1));
     writer.write(at(2));
     assert.deepEqual(times(writer.get('Gateway/default/edge')), { Accepted: '2026-01-01T00:00:02.000Z' });
@@ -93,7 +104,10 @@ describe('StatusWriter', () => {
       new Map([['HTTPRoute/default/r', { object: gateway, status: { parents: names.map(parent) } }]]);
     writer.write(route('b'));
     writer.write(route('a', 'b'));
-    const parents = writer.get('HTTPRoute/default/r')?.parents as { parentRef: { name: string }; conditions: Conditions }[];
+    const parents = writer.get('HTTPRoute/default/r')?.parents as {
+      parentRef: { name: string };
+      conditions: Conditions;
+    }[];
     assert.deepEqual(
       parents.map((p) => [p.parentRef.name, p.conditions[0].lastTransitionTime]),
       [

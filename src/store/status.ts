@@ -52,7 +52,9 @@ function stamp(next: unknown, previous: unknown, now: string, field?: string): u
   if (Array.isArray(next)) {
     if (field === 'conditions') return stampConditions(next, previous, now);
     const before = new Map<string, unknown>();
-    if (Array.isArray(previous)) previous.forEach((element, index) => before.set(identity(element, index), element));
+    if (Array.isArray(previous)) {
+      for (const [index, element] of previous.entries()) before.set(identity(element, index), element);
+    }
     return next.map((element, index) => stamp(element, before.get(identity(element, index)), now));
   }
   if (isRecord(next)) {

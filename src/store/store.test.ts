@@ -45,7 +45,11 @@ describe('ObjectStore', () => {
   test('generation increases only when the spec changes; both survive reloads', () => {
     const store = new ObjectStore({ clock: ticking() });
     store.replace([{ object: route('chat', '/chat') }]);
-    assert.equal(store.replace([{ object: route('chat', '/chat') }]), undefined, 'identical reload is no change');
+    assert.equal(
+      store.replace([{ object: route('chat', '/chat') }]),
+      undefined,
+      'identical reload is no change',
+    );
 
     const relabelled = store.replace([{ object: route('chat', '/chat', { team: 'a' }) }]);
     assert.equal(relabelled?.version, 2);
@@ -111,15 +115,24 @@ describe('ObjectStore', () => {
 
   test('the first of two objects with the same key wins', () => {
     const store = new ObjectStore();
-    const snapshot = store.replace([{ object: route('chat', '/first') }, { object: route('chat', '/second') }]);
+    const snapshot = store.replace([
+      { object: route('chat', '/first') },
+      { object: route('chat', '/second') },
+    ]);
     assert.equal(snapshot?.entries.length, 1);
-    assert.deepEqual(snapshot?.entries[0].object, { ...route('chat', '/first'), metadata: snapshot?.entries[0].object.metadata });
+    assert.deepEqual(snapshot?.entries[0].object, {
+      ...route('chat', '/first'),
+      metadata: snapshot?.entries[0].object.metadata,
+    });
   });
 
   test('a move inside the file is not a change, but the new source is remembered', () => {
     const store = new ObjectStore();
     store.replace([{ object: route('chat', '/chat'), source: { file: 'a.yaml', line: 1 } }]);
-    assert.equal(store.replace([{ object: route('chat', '/chat'), source: { file: 'a.yaml', line: 7 } }]), undefined);
+    assert.equal(
+      store.replace([{ object: route('chat', '/chat'), source: { file: 'a.yaml', line: 7 } }]),
+      undefined,
+    );
     assert.deepEqual(store.get('HTTPRoute/default/chat')?.source, { file: 'a.yaml', line: 7 });
   });
 
@@ -133,10 +146,18 @@ describe('ObjectStore', () => {
     store.replace([{ object: route('embed', '/embed'), source: { file: 'embed.yaml', line: 1 } }]);
     const records = store.changes.list();
     assert.deepEqual(
-      records.map((record) => [record.version, record.time, record.changes.map((c) => `${c.type} ${c.key} g${c.generation}`)]),
+      records.map((record) => [
+        record.version,
+        record.time,
+        record.changes.map((c) => `${c.type} ${c.key} g${c.generation}`),
+      ]),
       [
         [1, '2026-01-01T00:00:00.000Z', ['added HTTPRoute/default/chat g1']],
-        [2, '2026-01-01T00:00:01.000Z', ['modified HTTPRoute/default/chat g2', 'added HTTPRoute/default/embed g1']],
+        [
+          2,
+          '2026-01-01T00:00:01.000Z',
+          ['modified HTTPRoute/default/chat g2', 'added HTTPRoute/default/embed g1'],
+        ],
         [3, '2026-01-01T00:00:02.000Z', ['deleted HTTPRoute/default/chat g2']],
       ],
     );

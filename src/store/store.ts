@@ -21,8 +21,13 @@ export interface ObjectStoreOptions {
  * way the API server counts generations of custom resources.
  */
 function specOf(object: KubeObject): Record<string, unknown> {
-  const { apiVersion: _apiVersion, kind: _kind, metadata: _metadata, status: _status, ...spec } =
-    object as KubeObject & { status?: unknown };
+  const {
+    apiVersion: _apiVersion,
+    kind: _kind,
+    metadata: _metadata,
+    status: _status,
+    ...spec
+  } = object as KubeObject & { status?: unknown };
   return spec;
 }
 
@@ -91,10 +96,15 @@ export class ObjectStore {
       const object = this.#stamp(entry.object, previous?.object, now);
       if (previous && isDeepStrictEqual(previous.object, object)) {
         // Unchanged content keeps its identity; only where it was read from may have moved.
-        next.set(key, isDeepStrictEqual(previous.source, entry.source) ? previous : { ...previous, source: entry.source });
+        next.set(
+          key,
+          isDeepStrictEqual(previous.source, entry.source) ? previous : { ...previous, source: entry.source },
+        );
         continue;
       }
-      const stored: SnapshotEntry = deepFreeze(entry.source ? { object, source: { ...entry.source } } : { object });
+      const stored: SnapshotEntry = deepFreeze(
+        entry.source ? { object, source: { ...entry.source } } : { object },
+      );
       next.set(key, stored);
       changes.push(describe(previous ? 'modified' : 'added', stored));
     }
@@ -116,7 +126,9 @@ export class ObjectStore {
     let generation = 1;
     if (previous) {
       const previousGeneration = previous.metadata.generation ?? 1;
-      generation = isDeepStrictEqual(specOf(previous), specOf(copy)) ? previousGeneration : previousGeneration + 1;
+      generation = isDeepStrictEqual(specOf(previous), specOf(copy))
+        ? previousGeneration
+        : previousGeneration + 1;
     }
     copy.metadata.generation = generation;
     copy.metadata.creationTimestamp =

@@ -25,6 +25,9 @@ const deployments = [
   { name: 'web-backend', namespace: webBackendNamespace, replicas: 2 },
 ];
 
+/** The echo container port upstream's manifests use; every test manifest names the pods' port so. */
+const echoContainerPort = 3000;
+
 export interface Pod {
   name: string;
   namespace: string;
@@ -83,6 +86,24 @@ function kubernetesSuffix(length: number): string {
   return Array.from({ length }, () => suffixAlphabet[Math.floor(Math.random() * suffixAlphabet.length)]).join(
     '',
   );
+}
+
+/**
+ * Points a Service's targetPort or an EndpointSlice's port of 3000 (upstream's container port) at the
+ * port the echo pods really listen on, in place.
+ */
+export function mapContainerPort(object: Manifest, backendPort: number): void {
+  const ports =
+    object.kind === 'Service'
+      ? recordOf(object.spec).ports
+      : object.kind === 'EndpointSlice'
+        ? object.ports
+        : [];
+  const field = object.kind === 'Service' ? 'targetPort' : 'port';
+  for (const entry of Array.isArray(ports) ? ports : []) {
+    const port = recordOf(entry);
+    if (port[field] === echoContainerPort) port[field] = backendPort;
+  }
 }
 
 /** What Kubernetes' EndpointSlice controller writes for a Service with a selector. */

@@ -27,6 +27,7 @@ import {
   createCertificates,
   endpointSliceFor,
   infraNamespace,
+  mapContainerPort,
   type Pod,
   startBackends,
   tlsSecret,
@@ -118,8 +119,9 @@ export class ConformanceSuite implements StatusSource {
   }
 
   /**
-   * Writes `manifests/<file>` into the watched directory, with placeholders filled in and, like a
-   * cluster's EndpointSlice controller, an EndpointSlice for each Service that has a selector.
+   * Writes `manifests/<file>` into the watched directory: placeholders filled in, container port 3000
+   * mapped to the echo pods' port and, like a cluster's EndpointSlice controller, an EndpointSlice
+   * added for each Service that has a selector.
    */
   async apply(file: string): Promise<void> {
     const store = this.#requireStore();
@@ -128,8 +130,8 @@ export class ConformanceSuite implements StatusSource {
     const objects = await readManifests(join(manifestsDir, file), {
       GATEWAY_CLASS_NAME: gatewayClassName,
       GATEWAY_CONTROLLER_NAME: controllerName,
-      BACKEND_PORT: String(backends.port),
     });
+    for (const object of objects) mapContainerPort(object, backends.port);
     const slices = objects
       .filter((object) => object.kind === 'Service')
       .map((service) => endpointSliceFor(service, backends.pods))

@@ -17,6 +17,7 @@ describe('sluice command line', () => {
       [['serve'], /serve needs at least one --config DIR/],
       [['serve', '--config', '.', '--admin-address', 'nowhere'], /--admin-address must be ADDRESS:PORT/],
       [['serve', '--config', '.', '--bogus'], /Unknown option '--bogus'/],
+      [['serve', '--config', '.', '--address-pool', '10.0.0.0/8'], /--address-pool must be an IPv4 CIDR/],
       [['launch'], /unknown command "launch"/],
       [['demo', '--port', '99999'], /--port must be a port number/],
     ] as const) {
@@ -40,7 +41,13 @@ describe('sluice command line', () => {
     const { port } = taken.address() as { port: number };
     const config = await ConfigDir.create();
     try {
-      const { code, output } = await run('serve', '--config', config.path, '--admin-address', `127.0.0.1:${port}`);
+      const { code, output } = await run(
+        'serve',
+        '--config',
+        config.path,
+        '--admin-address',
+        `127.0.0.1:${port}`,
+      );
       assert.equal(code, 1);
       assert.match(output, /"msg":"cannot start".*EADDRINUSE/);
     } finally {

@@ -36,7 +36,10 @@ test('the demo prints curl commands that reach its backends, and cleans up on Ct
     assert.equal(objects.status, 200);
     assert.match(objects.body, /"kind": "Gateway"/);
 
-    const dir = demo.lines.find((line) => line.startsWith('The manifests are in '))?.split(' ')[4]?.replace(/:$/, '');
+    const dir = demo.lines
+      .find((line) => line.startsWith('The manifests are in '))
+      ?.split(' ')[4]
+      ?.replace(/:$/, '');
     assert.ok(dir && existsSync(dir), 'the manifests directory is printed');
     assert.equal(await demo.stop(), 0);
     assert.equal(existsSync(dir), false, 'the demo removes its temporary manifests');

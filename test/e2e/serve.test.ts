@@ -119,12 +119,23 @@ describe('sluice serve', () => {
   before(async () => {
     config = await ConfigDir.create();
     for (const service of ['chat', 'embed']) {
-      echoes.push(await startEchoServer({ host: '127.0.0.1', port: 0, pod: `${service}-0`, namespace: 'default', service }));
+      echoes.push(
+        await startEchoServer({
+          host: '127.0.0.1',
+          port: 0,
+          pod: `${service}-0`,
+          namespace: 'default',
+          service,
+        }),
+      );
     }
     const port = await freePort();
     gateway = `http://127.0.0.1:${port}`;
     await config.write('gateway.yaml', gatewayManifests(port));
-    await config.write('routes.yaml', `${route('chat', '/chat', 'chat')}---\n${route('embed', '/embed', 'embed')}`);
+    await config.write(
+      'routes.yaml',
+      `${route('chat', '/chat', 'chat')}---\n${route('embed', '/embed', 'embed')}`,
+    );
     await config.write('backends.yaml', `${backend('chat', echoes[0])}---\n${backend('embed', echoes[1])}`);
     sluice = new SluiceChild(['serve', '--config', config.path, '--admin-address', '127.0.0.1:0']);
     admin = String((await sluice.waitForLog('admin listening')).address);
@@ -138,17 +149,19 @@ describe('sluice serve', () => {
   });
 
   test('becomes ready and reports status for the objects it owns', async () => {
-    await eventually('readyz', async () => ((await get(`http://${admin}/readyz`)).status === 200 ? true : undefined));
+    await eventually('readyz', async () =>
+      (await get(`http://${admin}/readyz`)).status === 200 ? true : undefined,
+    );
     assert.equal((await get(`http://${admin}/healthz`)).status, 200);
 
     const edge = await object('Gateway', 'edge');
     assert.equal(edge.metadata.generation, 1);
     assert.match(edge.metadata.creationTimestamp, /^\d{4}-\d\d-\d\dT/);
     const conditions = edge.status.conditions as Condition[];
-    assert.deepEqual(
-      conditions.map((c) => `${c.type}=${c.status}`).sort(),
-      ['Accepted=True', 'Programmed=True'],
-    );
+    assert.deepEqual(conditions.map((c) => `${c.type}=${c.status}`).sort(), [
+      'Accepted=True',
+      'Programmed=True',
+    ]);
     for (const condition of conditions) {
       assert.equal(condition.observedGeneration, 1);
       assert.match(condition.lastTransitionTime, /^\d{4}-\d\d-\d\dT/);
@@ -168,8 +181,13 @@ describe('sluice serve', () => {
   });
 
   test('an edited route re-routes; generation follows spec changes only', async () => {
-    await config.write('routes.yaml', `${route('chat', '/chat', 'embed')}---\n${route('embed', '/embed', 'embed')}`);
-    await eventually('/chat to move to embed', async () => ((await podFor('/chat')) === 'embed-0' ? true : undefined));
+    await config.write(
+      'routes.yaml',
+      `${route('chat', '/chat', 'embed')}---\n${route('embed', '/embed', 'embed')}`,
+    );
+    await eventually('/chat to move to embed', async () =>
+      (await podFor('/chat')) === 'embed-0' ? true : undefined,
+    );
     assert.equal((await object('HTTPRoute', 'chat')).metadata.generation, 2);
     assert.equal((await object('HTTPRoute', 'embed')).metadata.generation, 1);
     assert.equal((await object('Gateway', 'edge')).metadata.generation, 1);
@@ -189,7 +207,9 @@ describe('sluice serve', () => {
       'routes.yaml',
       `${route('chat', '/chat', 'embed', 'team: a')}---\n${route('embed', '/embed', 'embed')}`,
     );
-    await eventually('the label edit to apply', async () => ((await configVersion()) > version ? true : undefined));
+    await eventually('the label edit to apply', async () =>
+      (await configVersion()) > version ? true : undefined,
+    );
     const relabelled = await object('HTTPRoute', 'chat');
     assert.deepEqual(relabelled.metadata.labels, { team: 'a' });
     assert.equal(relabelled.metadata.generation, 2, 'a label is not spec');
@@ -216,9 +236,14 @@ describe('sluice serve', () => {
   });
 
   test('an invalid edit of an object keeps its previous version', async () => {
-    await config.write('routes.yaml', `${route('chat', 'no-slash', 'chat')}---\n${route('embed', '/embed', 'chat')}`);
+    await config.write(
+      'routes.yaml',
+      `${route('chat', 'no-slash', 'chat')}---\n${route('embed', '/embed', 'chat')}`,
+    );
     // The valid neighbour's edit is applied: that is how we know the file was read again.
-    await eventually('/embed to move to chat', async () => ((await podFor('/embed')) === 'chat-0' ? true : undefined));
+    await eventually('/embed to move to chat', async () =>
+      (await podFor('/embed')) === 'chat-0' ? true : undefined,
+    );
     const current = await problems();
     assert.deepEqual(
       current.map((problem) => `${problem.object} ${problem.file}`),
@@ -232,8 +257,13 @@ describe('sluice serve', () => {
   });
 
   test('fixing the file clears the problems and applies it', async () => {
-    await config.write('routes.yaml', `${route('chat', '/chat', 'chat')}---\n${route('embed', '/embed', 'embed')}`);
-    await eventually('the problems to clear', async () => ((await problems()).length === 0 ? true : undefined));
+    await config.write(
+      'routes.yaml',
+      `${route('chat', '/chat', 'chat')}---\n${route('embed', '/embed', 'embed')}`,
+    );
+    await eventually('the problems to clear', async () =>
+      (await problems()).length === 0 ? true : undefined,
+    );
     assert.equal(await podFor('/chat'), 'chat-0');
     assert.equal(await podFor('/embed'), 'embed-0');
     assert.equal((await object('HTTPRoute', 'chat')).metadata.generation, 3);

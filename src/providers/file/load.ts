@@ -67,12 +67,9 @@ function describeRaw(raw: unknown): string | undefined {
   const metadata = isPlainObject(raw.metadata) ? raw.metadata : {};
   const name = typeof metadata.name === 'string' ? metadata.name : '<unnamed>';
   const group = typeof raw.apiVersion === 'string' ? groupOf(raw.apiVersion) : '';
-  const namespace =
-    typeof metadata.namespace === 'string' && metadata.namespace !== ''
-      ? metadata.namespace
-      : isNamespaced(group, raw.kind)
-        ? 'default'
-        : undefined;
+  const written =
+    typeof metadata.namespace === 'string' && metadata.namespace !== '' ? metadata.namespace : undefined;
+  const namespace = isNamespaced(group, raw.kind) ? (written ?? 'default') : undefined;
   return namespace ? `${raw.kind}/${namespace}/${name}` : `${raw.kind}/${name}`;
 }
 

@@ -2,7 +2,7 @@
 // came from, so that a problem at a field path can be shown with its line.
 
 import { isMap, isScalar, isSeq, LineCounter, type Node, parseAllDocuments } from 'yaml';
-import { parsePath, type PathSegment } from '../../resources/field-path.ts';
+import { type PathSegment, parsePath } from '../../resources/field-path.ts';
 import type { SourceLocation } from '../../resources/object.ts';
 
 export interface ParsedObject {
@@ -26,7 +26,12 @@ const parseOptions = { prettyErrors: false, merge: true, uniqueKeys: true } as c
  * The line of the deepest node on `path` that exists: the key's line for a map entry, the item's for a list
  * entry, so a missing field points at its parent.
  */
-function lineAt(root: Node | null, path: readonly PathSegment[], lines: LineCounter, fallback: number): number {
+function lineAt(
+  root: Node | null,
+  path: readonly PathSegment[],
+  lines: LineCounter,
+  fallback: number,
+): number {
   let node: unknown = root;
   let line = fallback;
   for (const segment of path) {
@@ -61,7 +66,11 @@ export function parseManifests(
     const start = document.contents?.range ? lines.linePos(document.contents.range[0]).line : 1;
     if (document.errors.length > 0) {
       for (const error of document.errors) {
-        problems.push({ file, line: lines.linePos(error.pos[0]).line, message: `invalid YAML: ${error.message}` });
+        problems.push({
+          file,
+          line: lines.linePos(error.pos[0]).line,
+          message: `invalid YAML: ${error.message}`,
+        });
       }
       continue;
     }
@@ -69,7 +78,11 @@ export function parseManifests(
     try {
       value = document.toJS({ maxAliasCount: 100 });
     } catch (error) {
-      problems.push({ file, line: start, message: `invalid YAML: ${error instanceof Error ? error.message : error}` });
+      problems.push({
+        file,
+        line: start,
+        message: `invalid YAML: ${error instanceof Error ? error.message : error}`,
+      });
       continue;
     }
     if (value === null || value === undefined) continue; // an empty document, or only comments
@@ -93,7 +106,11 @@ export function parseManifests(
         });
       });
     } else {
-      objects.push({ raw: value, source: { file, line: start }, lineOf: (path) => lineAt(contents, parsePath(path), lines, start) });
+      objects.push({
+        raw: value,
+        source: { file, line: start },
+        lineOf: (path) => lineAt(contents, parsePath(path), lines, start),
+      });
     }
   }
   return { objects, problems };

@@ -67,7 +67,9 @@ describe('FileProvider', () => {
     store.snapshot.entries
       .filter((entry) => entry.object.kind === 'HTTPRoute')
       .map((entry) => {
-        const spec = (entry.object as unknown as { spec: { rules: { matches: { path: { value: string } }[] }[] } }).spec;
+        const spec = (
+          entry.object as unknown as { spec: { rules: { matches: { path: { value: string } }[] }[] } }
+        ).spec;
         return `${entry.object.metadata.name}=${spec.rules[0].matches[0].path.value}`;
       });
 

@@ -6,8 +6,8 @@ import { stat } from 'node:fs/promises';
 import { relative, sep } from 'node:path';
 import { log } from '../../observability/log.ts';
 import { objectKey } from '../../resources/object.ts';
-import type { SnapshotEntry } from '../../store/snapshot.ts';
 import { SerialJob } from '../../store/serial.ts';
+import type { SnapshotEntry } from '../../store/snapshot.ts';
 import type { ObjectStore } from '../../store/store.ts';
 import type { FileProblem } from './load.ts';
 import { loadDirectories } from './load.ts';
@@ -20,7 +20,13 @@ export interface FileProviderOptions extends WatchOptions {
 }
 
 function problemId(problem: FileProblem): string {
-  return JSON.stringify([problem.file, problem.line, problem.object ?? '', problem.severity, problem.message]);
+  return JSON.stringify([
+    problem.file,
+    problem.line,
+    problem.object ?? '',
+    problem.severity,
+    problem.message,
+  ]);
 }
 
 function isUnder(file: string, dir: string): boolean {
@@ -44,6 +50,8 @@ export class FileProvider {
   /** The objects in force: what the store was last given. */
   #inForce: SnapshotEntry[] = [];
   #problems: FileProblem[] = [];
+  /** Keys of objects held at their last good version after the last load. */
+  #kept: string[] = [];
   #watch: DirectoryWatch | undefined;
   #onChange: () => void = () => {};
 
@@ -54,7 +62,10 @@ export class FileProvider {
     this.#load = options.load ?? loadDirectories;
     this.#reload = new SerialJob(
       () => this.#loadOnce(),
-      (error) => log.error('config reload failed; the previous configuration stays in force', { error: String(error) }),
+      (error) =>
+        log.error('config reload failed; the previous configuration stays in force', {
+          error: String(error),
+        }),
     );
   }
 
@@ -85,7 +96,9 @@ export class FileProvider {
 
   async #loadOnce(): Promise<void> {
     // A configuration directory that is missing right now (being replaced, unmounted) keeps what it had.
-    const missing = (await Promise.all(this.#dirs.map(async (dir) => ((await isDirectory(dir)) ? [] : [dir])))).flat();
+    const missing = (
+      await Promise.all(this.#dirs.map(async (dir) => ((await isDirectory(dir)) ? [] : [dir])))
+    ).flat();
     const loaded = await this.#load(this.#dirs);
     const entries: SnapshotEntry[] = loaded.objects.map(({ object, source }) => ({ object, source }));
     const present = new Set(entries.map((entry) => objectKey(entry.object)));
@@ -119,11 +132,18 @@ export class FileProvider {
     const before = new Set(this.#problems.map(problemId));
     for (const problem of problems) {
       if (before.has(problemId(problem))) continue;
-      const fields = { file: problem.file, line: problem.line, ...(problem.object && { object: problem.object }) };
-      (problem.severity === 'error' ? log.warn : log.info)(`config ${problem.severity}: ${problem.message}`, fields);
+      const fields = {
+        file: problem.file,
+        line: problem.line,
+        ...(problem.object && { object: problem.object }),
+      };
+      log.warn(`config ${problem.severity}: ${problem.message}`, fields);
     }
     for (const dir of missing) log.warn('config directory is missing; its objects stay in force', { dir });
-    if (kept.length > 0) log.warn('keeping the last good version of objects with problems', { objects: kept });
+    if (kept.length > 0 && kept.join() !== this.#kept.join()) {
+      log.warn('keeping the last good version of objects with problems', { objects: kept });
+    }
+    this.#kept = kept;
     this.#problems = problems;
   }
 }

@@ -84,7 +84,11 @@ class WatchedDirectory {
   }
 }
 
-export function watchDirectories(dirs: string[], onChange: () => void, options: WatchOptions = {}): DirectoryWatch {
+export function watchDirectories(
+  dirs: string[],
+  onChange: () => void,
+  options: WatchOptions = {},
+): DirectoryWatch {
   const debounceMs = options.debounceMs ?? 100;
   let closed = false;
   let debounce: NodeJS.Timeout | undefined;

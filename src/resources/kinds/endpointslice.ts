@@ -4,7 +4,14 @@ import { isIPv4, isIPv6 } from 'node:net';
 import { quote } from '../check.ts';
 import type { EndpointSlice, EndpointSliceEndpoint, EndpointSlicePort } from '../core.ts';
 import { defineKind } from '../kind.ts';
-import { dnsLabel, dnsSubdomain, isDnsLabel, isDnsSubdomain, labels, qualifiedNameProblem } from '../names.ts';
+import {
+  dnsLabel,
+  dnsSubdomain,
+  isDnsLabel,
+  isDnsSubdomain,
+  labels,
+  qualifiedNameProblem,
+} from '../names.ts';
 import { array, boolean, integer, object, preserved, string } from '../schema.ts';
 
 type AddressType = EndpointSlice['addressType'];
@@ -75,12 +82,10 @@ export const endpointSliceKind = defineKind<EndpointSlice>({
       self.endpoints?.forEach((e, index) => {
         e.addresses.forEach((address, n) => {
           if (!check.valid(address)) {
-            report(`invalid address ${quote(address)}: must be ${check.means} for addressType ${self.addressType}`, [
-              'endpoints',
-              index,
-              'addresses',
-              n,
-            ]);
+            report(
+              `invalid address ${quote(address)}: must be ${check.means} for addressType ${self.addressType}`,
+              ['endpoints', index, 'addresses', n],
+            );
           }
         });
       });

@@ -23,13 +23,20 @@ function listeners(...items: Record<string, unknown>[]) {
 test('Gateway defaults: allowedRoutes from Same, tls mode Terminate, certificateRef group and kind', () => {
   const object = admitted<Gateway>(
     gateway({
-      listeners: [http, https, { ...http, name: 'all', port: 8080, allowedRoutes: { kinds: [{ kind: 'HTTPRoute' }] } }],
+      listeners: [
+        http,
+        https,
+        { ...http, name: 'all', port: 8080, allowedRoutes: { kinds: [{ kind: 'HTTPRoute' }] } },
+      ],
       addresses: [{ value: '127.0.0.2' }],
     }),
   );
   const [plain, secure, withKinds] = object.spec.listeners;
   assert.deepEqual(plain.allowedRoutes, { namespaces: { from: 'Same' } });
-  assert.deepEqual(secure.tls, { certificateRefs: [{ name: 'cert', group: '', kind: 'Secret' }], mode: 'Terminate' });
+  assert.deepEqual(secure.tls, {
+    certificateRefs: [{ name: 'cert', group: '', kind: 'Secret' }],
+    mode: 'Terminate',
+  });
   assert.deepEqual(withKinds.allowedRoutes, {
     kinds: [{ kind: 'HTTPRoute', group: 'gateway.networking.k8s.io' }],
     namespaces: { from: 'Same' },
@@ -57,23 +64,35 @@ admissionCases('Gateway listeners', [
   { name: 'no listeners', manifest: listeners(), problems: ['spec.listeners: must have at least 1 item'] },
   {
     name: 'more than 64 listeners',
-    manifest: listeners(...Array.from({ length: 65 }, (_, i) => ({ ...http, name: `l${i}`, port: 1000 + i }))),
+    manifest: listeners(
+      ...Array.from({ length: 65 }, (_, i) => ({ ...http, name: `l${i}`, port: 1000 + i })),
+    ),
     problems: ['spec.listeners: must have at most 64 items, not 65'],
   },
   {
     name: 'tls on HTTP',
     manifest: listeners({ ...http, tls }),
-    problems: ['spec.listeners[0].tls: must not be set for protocol HTTP; only HTTPS and TLS listeners use tls'],
+    problems: [
+      'spec.listeners[0].tls: must not be set for protocol HTTP; only HTTPS and TLS listeners use tls',
+    ],
   },
   {
     name: 'tls on TCP and UDP',
-    manifest: listeners({ name: 't', port: 1, protocol: 'TCP', tls }, { name: 'u', port: 1, protocol: 'UDP', tls }),
-    problems: ['spec.listeners[0].tls: must not be set for protocol TCP', 'spec.listeners[1].tls: must not be set for protocol UDP'],
+    manifest: listeners(
+      { name: 't', port: 1, protocol: 'TCP', tls },
+      { name: 'u', port: 1, protocol: 'UDP', tls },
+    ),
+    problems: [
+      'spec.listeners[0].tls: must not be set for protocol TCP',
+      'spec.listeners[1].tls: must not be set for protocol UDP',
+    ],
   },
   {
     name: 'HTTPS with Passthrough',
     manifest: listeners({ ...https, tls: { mode: 'Passthrough' } }),
-    problems: ['spec.listeners[0].tls.mode: must be Terminate for protocol HTTPS (use protocol TLS for Passthrough)'],
+    problems: [
+      'spec.listeners[0].tls.mode: must be Terminate for protocol HTTPS (use protocol TLS for Passthrough)',
+    ],
   },
   {
     name: 'HTTPS without tls is a warning (the CRD leaves it to the controller)',
@@ -85,7 +104,10 @@ admissionCases('Gateway listeners', [
     manifest: listeners({ ...https, tls: { mode: 'Terminate' } }),
     problems: ['spec.listeners[0].tls.certificateRefs: mode Terminate needs certificateRefs'],
   },
-  { name: 'Terminate with options only', manifest: listeners({ ...https, tls: { options: { 'example.com/cert': 'x' } } }) },
+  {
+    name: 'Terminate with options only',
+    manifest: listeners({ ...https, tls: { options: { 'example.com/cert': 'x' } } }),
+  },
   {
     name: 'TLS without tls',
     manifest: listeners({ name: 'tls', port: 443, protocol: 'TLS' }),
@@ -104,14 +126,19 @@ admissionCases('Gateway listeners', [
   {
     name: 'same port, protocol and hostname',
     manifest: listeners({ ...http, hostname: 'a.com' }, { ...http, name: 'other', hostname: 'a.com' }),
-    problems: ['spec.listeners[1]: listener "http" already uses port 80, protocol HTTP and hostname "a.com"; each combination must be unique'],
+    problems: [
+      'spec.listeners[1]: listener "http" already uses port 80, protocol HTTP and hostname "a.com"; each combination must be unique',
+    ],
   },
   {
     name: 'same port and protocol without hostnames',
     manifest: listeners(http, { ...http, name: 'other' }),
     problems: ['spec.listeners[1]: listener "http" already uses port 80, protocol HTTP and no hostname'],
   },
-  { name: 'same port and protocol, different hostnames', manifest: listeners({ ...http, hostname: 'a.com' }, { ...http, name: 'b' }) },
+  {
+    name: 'same port and protocol, different hostnames',
+    manifest: listeners({ ...http, hostname: 'a.com' }, { ...http, name: 'b' }),
+  },
   {
     name: 'port, protocol, name and hostname formats',
     manifest: listeners({ name: 'HTTP', port: 0, protocol: 'HT TP', hostname: 'Example.com' }),
@@ -143,7 +170,10 @@ admissionCases('Gateway allowedRoutes', [
           from: 'Selector',
           selector: {
             matchLabels: { 'kubernetes.io/metadata.name': 'apps' },
-            matchExpressions: [{ key: 'team', operator: 'In', values: ['a'] }, { key: 'x', operator: 'Exists' }],
+            matchExpressions: [
+              { key: 'team', operator: 'In', values: ['a'] },
+              { key: 'x', operator: 'Exists' },
+            ],
           },
         },
       },
@@ -152,7 +182,9 @@ admissionCases('Gateway allowedRoutes', [
   {
     name: 'from outside the enum',
     manifest: listeners({ ...http, allowedRoutes: { namespaces: { from: 'None' } } }),
-    problems: ['spec.listeners[0].allowedRoutes.namespaces.from: unsupported value "None"; must be one of: "All", "Selector", "Same"'],
+    problems: [
+      'spec.listeners[0].allowedRoutes.namespaces.from: unsupported value "None"; must be one of: "All", "Selector", "Same"',
+    ],
   },
   {
     name: 'selector shape',
@@ -181,8 +213,14 @@ admissionCases('Gateway allowedRoutes', [
   },
   {
     name: 'kinds without kind, more than 8',
-    manifest: listeners({ ...http, allowedRoutes: { kinds: [{ group: 'x' }, ...Array.from({ length: 8 }, () => ({ kind: 'HTTPRoute' }))] } }),
-    problems: ['spec.listeners[0].allowedRoutes.kinds: must have at most 8 items, not 9', 'spec.listeners[0].allowedRoutes.kinds[0].kind: required field is missing'],
+    manifest: listeners({
+      ...http,
+      allowedRoutes: { kinds: [{ group: 'x' }, ...Array.from({ length: 8 }, () => ({ kind: 'HTTPRoute' }))] },
+    }),
+    problems: [
+      'spec.listeners[0].allowedRoutes.kinds: must have at most 8 items, not 9',
+      'spec.listeners[0].allowedRoutes.kinds[0].kind: required field is missing',
+    ],
   },
 ]);
 
@@ -191,31 +229,51 @@ admissionCases('Gateway addresses, infrastructure and TLS', [
     name: 'addresses of each type',
     manifest: gateway({
       listeners: [http],
-      addresses: [{ value: '10.0.0.1' }, { type: 'IPAddress', value: '::1' }, { type: 'Hostname', value: 'gw.example.com' }, { type: 'NamedAddress', value: 'Any Thing' }, { type: 'IPAddress' }],
+      addresses: [
+        { value: '10.0.0.1' },
+        { type: 'IPAddress', value: '::1' },
+        { type: 'Hostname', value: 'gw.example.com' },
+        { type: 'NamedAddress', value: 'Any Thing' },
+        { type: 'IPAddress' },
+      ],
     }),
   },
   {
     name: 'an IPAddress that is not an IP',
     manifest: gateway({ listeners: [http], addresses: [{ value: 'example.com' }] }),
-    problems: ['spec.addresses[0].value: invalid value "example.com": must be an IPv4 or IPv6 address for type IPAddress'],
+    problems: [
+      'spec.addresses[0].value: invalid value "example.com": must be an IPv4 or IPv6 address for type IPAddress',
+    ],
   },
   {
     name: 'a Hostname that is not a hostname',
     manifest: gateway({ listeners: [http], addresses: [{ type: 'Hostname', value: 'Gw_1' }] }),
-    problems: ['spec.addresses[0].value: invalid value "Gw_1": must be a lowercase hostname for type Hostname'],
+    problems: [
+      'spec.addresses[0].value: invalid value "Gw_1": must be a lowercase hostname for type Hostname',
+    ],
   },
   {
     name: 'a repeated IP address and hostname',
     manifest: gateway({
       listeners: [http],
-      addresses: [{ value: '10.0.0.1' }, { value: '10.0.0.1' }, { type: 'Hostname', value: 'a.b' }, { type: 'Hostname', value: 'a.b' }],
+      addresses: [
+        { value: '10.0.0.1' },
+        { value: '10.0.0.1' },
+        { type: 'Hostname', value: 'a.b' },
+        { type: 'Hostname', value: 'a.b' },
+      ],
     }),
-    problems: ['spec.addresses[1].value: IPAddress values must be unique', 'spec.addresses[3].value: Hostname values must be unique'],
+    problems: [
+      'spec.addresses[1].value: IPAddress values must be unique',
+      'spec.addresses[3].value: Hostname values must be unique',
+    ],
   },
   {
     name: 'an address type that is not a type',
     manifest: gateway({ listeners: [http], addresses: [{ type: 'ip address' }] }),
-    problems: ['spec.addresses[0].type: invalid value "ip address": must be IPAddress, Hostname, NamedAddress'],
+    problems: [
+      'spec.addresses[0].type: invalid value "ip address": must be IPAddress, Hostname, NamedAddress',
+    ],
   },
   {
     name: 'infrastructure labels and annotations',
@@ -227,7 +285,10 @@ admissionCases('Gateway addresses, infrastructure and TLS', [
         parametersRef: { group: '', kind: 'ConfigMap', name: 'params' },
       },
     }),
-    problems: ['spec.infrastructure.labels: must have at most 8 entries, not 9', 'spec.infrastructure.annotations["-bad"]: invalid key "-bad"'],
+    problems: [
+      'spec.infrastructure.labels: must have at most 8 entries, not 9',
+      'spec.infrastructure.annotations["-bad"]: invalid key "-bad"',
+    ],
   },
   {
     name: 'frontend client validation per port',
@@ -236,7 +297,17 @@ admissionCases('Gateway addresses, infrastructure and TLS', [
       tls: {
         frontend: {
           default: { validation: { caCertificateRefs: [{ group: '', kind: 'ConfigMap', name: 'ca' }] } },
-          perPort: [{ port: 443, tls: { validation: { caCertificateRefs: [{ group: '', kind: 'ConfigMap', name: 'ca2' }], mode: 'AllowInsecureFallback' } } }],
+          perPort: [
+            {
+              port: 443,
+              tls: {
+                validation: {
+                  caCertificateRefs: [{ group: '', kind: 'ConfigMap', name: 'ca2' }],
+                  mode: 'AllowInsecureFallback',
+                },
+              },
+            },
+          ],
         },
         backend: { clientCertificateRef: { name: 'client' } },
       },
@@ -246,7 +317,15 @@ admissionCases('Gateway addresses, infrastructure and TLS', [
     name: 'frontend TLS with a repeated port and no CA',
     manifest: gateway({
       listeners: [https],
-      tls: { frontend: { default: {}, perPort: [{ port: 443, tls: {} }, { port: 443, tls: { validation: { caCertificateRefs: [] } } }] } },
+      tls: {
+        frontend: {
+          default: {},
+          perPort: [
+            { port: 443, tls: {} },
+            { port: 443, tls: { validation: { caCertificateRefs: [] } } },
+          ],
+        },
+      },
     }),
     problems: [
       'spec.tls.frontend.perPort[1].tls.validation.caCertificateRefs: must have at least 1 item',

@@ -26,11 +26,11 @@ import {
   namespace,
   objectName,
   portNumber,
-  sectionName,
   secretObjectReference,
+  sectionName,
 } from '../gateway-shared.ts';
 import { defineKind } from '../kind.ts';
-import { dnsSubdomain, labelValue, qualifiedKeys } from '../names.ts';
+import { dnsSubdomain, labelValue, qualifiedNameProblem } from '../names.ts';
 import { array, dropped, map, object, type Rule, string, withDefault } from '../schema.ts';
 
 const listenerTLS = object<GatewayTLSConfig>(
@@ -45,9 +45,10 @@ const listenerTLS = object<GatewayTLSConfig>(
         const certificates = self.certificateRefs?.length ?? 0;
         const options = Object.keys(self.options ?? {}).length;
         if (self.mode === 'Terminate' && certificates === 0 && options === 0) {
-          report('mode Terminate needs certificateRefs (the Secret with the certificate and key) or options', [
-            'certificateRefs',
-          ]);
+          report(
+            'mode Terminate needs certificateRefs (the Secret with the certificate and key) or options',
+            ['certificateRefs'],
+          );
         }
       },
     ],
@@ -64,7 +65,10 @@ const allowedRoutes = object<AllowedRoutes>(
       { default: { from: 'Same' } },
     ),
     kinds: array(
-      object<RouteGroupKind>({ group: withDefault(group(), GATEWAY_GROUP), kind: kind() }, { required: ['kind'] }),
+      object<RouteGroupKind>(
+        { group: withDefault(group(), GATEWAY_GROUP), kind: kind() },
+        { required: ['kind'] },
+      ),
       { maxItems: 8 },
     ),
   },
@@ -92,10 +96,17 @@ const listener = object<Listener>(
 const listenerRules: Rule<Listener[]> = (listeners, report) => {
   listeners.forEach((l, index) => {
     if (['HTTP', 'TCP', 'UDP'].includes(l.protocol) && l.tls) {
-      report(`must not be set for protocol ${l.protocol}; only HTTPS and TLS listeners use tls`, [index, 'tls']);
+      report(`must not be set for protocol ${l.protocol}; only HTTPS and TLS listeners use tls`, [
+        index,
+        'tls',
+      ]);
     }
     if (l.protocol === 'HTTPS' && l.tls && l.tls.mode !== 'Terminate') {
-      report('must be Terminate for protocol HTTPS (use protocol TLS for Passthrough)', [index, 'tls', 'mode']);
+      report('must be Terminate for protocol HTTPS (use protocol TLS for Passthrough)', [
+        index,
+        'tls',
+        'mode',
+      ]);
     }
     if (l.protocol === 'HTTPS' && !l.tls) {
       report(
@@ -115,7 +126,10 @@ const listenerRules: Rule<Listener[]> = (listeners, report) => {
     );
     if (twin < index) {
       const where = `port ${l.port}, protocol ${l.protocol} and ${l.hostname === undefined ? 'no hostname' : `hostname ${quote(l.hostname)}`}`;
-      report(`listener ${quote(listeners[twin].name)} already uses ${where}; each combination must be unique`, [index]);
+      report(
+        `listener ${quote(listeners[twin].name)} already uses ${where}; each combination must be unique`,
+        [index],
+      );
     }
   });
 };
@@ -137,10 +151,17 @@ const address = object<GatewaySpecAddress>(
       (self, report) => {
         if (self.value === undefined) return;
         if (self.type === 'IPAddress' && !isIP(self.value)) {
-          report(`invalid value ${quote(self.value)}: must be an IPv4 or IPv6 address for type IPAddress`, ['value']);
+          report(`invalid value ${quote(self.value)}: must be an IPv4 or IPv6 address for type IPAddress`, [
+            'value',
+          ]);
         }
-        if (self.type === 'Hostname' && !/^(\*\.)?[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/.test(self.value)) {
-          report(`invalid value ${quote(self.value)}: must be a lowercase hostname for type Hostname`, ['value']);
+        if (
+          self.type === 'Hostname' &&
+          !/^(\*\.)?[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/.test(self.value)
+        ) {
+          report(`invalid value ${quote(self.value)}: must be a lowercase hostname for type Hostname`, [
+            'value',
+          ]);
         }
       },
     ],
@@ -151,15 +172,17 @@ const uniqueAddresses: Rule<GatewaySpecAddress[]> = (addresses, report) => {
   addresses.forEach((a, index) => {
     if ((a.type !== 'IPAddress' && a.type !== 'Hostname') || a.value === undefined) return;
     const first = addresses.findIndex((other) => other.type === a.type && other.value === a.value);
-    if (first < index) report(`${a.type} values must be unique; ${quote(a.value)} is listed twice`, [index, 'value']);
+    if (first < index)
+      report(`${a.type} values must be unique; ${quote(a.value)} is listed twice`, [index, 'value']);
   });
 };
 
-const infrastructureKeyRule = qualifiedKeys();
-
 const infrastructure = object<NonNullable<GatewaySpec['infrastructure']>>({
-  labels: map<string>(labelValue(), { maxProperties: 8, rules: [infrastructureKeyRule] }),
-  annotations: map<string>(string({ maxLength: 4096 }), { maxProperties: 16, rules: [infrastructureKeyRule] }),
+  labels: map<string>(labelValue(), { maxProperties: 8, keyProblem: qualifiedNameProblem }),
+  annotations: map<string>(string({ maxLength: 4096 }), {
+    maxProperties: 16,
+    keyProblem: qualifiedNameProblem,
+  }),
   parametersRef: object<LocalParametersReference>(
     { group: group(), kind: kind(), name: objectName() },
     { required: ['group', 'kind', 'name'] },
@@ -168,7 +191,10 @@ const infrastructure = object<NonNullable<GatewaySpec['infrastructure']>>({
 
 const allowedListeners = object<AllowedListeners>({
   namespaces: object<NonNullable<AllowedListeners['namespaces']>>(
-    { from: string({ enum: ['All', 'Selector', 'Same', 'None'], default: 'None' }), selector: labelSelector() },
+    {
+      from: string({ enum: ['All', 'Selector', 'Same', 'None'], default: 'None' }),
+      selector: labelSelector(),
+    },
     { default: { from: 'None' } },
   ),
 });
@@ -197,11 +223,14 @@ const gatewayTLS = object<GatewayTLS>({
   frontend: object<FrontendTLS>(
     {
       default: tlsConfig,
-      perPort: array(object<PerPortTLS>({ port: portNumber(), tls: tlsConfig }, { required: ['port', 'tls'] }), {
-        maxItems: 64,
-        listType: 'map',
-        mapKeys: ['port'],
-      }),
+      perPort: array(
+        object<PerPortTLS>({ port: portNumber(), tls: tlsConfig }, { required: ['port', 'tls'] }),
+        {
+          maxItems: 64,
+          listType: 'map',
+          mapKeys: ['port'],
+        },
+      ),
     },
     { required: ['default'] },
   ),

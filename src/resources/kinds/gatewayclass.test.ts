@@ -13,11 +13,19 @@ admissionCases('GatewayClass', [
       description: 'the default class',
     }),
   },
-  { name: 'v1beta1 is served too', manifest: { ...gatewayClass({ controllerName: 'a.b/c' }), apiVersion: 'gateway.networking.k8s.io/v1beta1' } },
+  {
+    name: 'v1beta1 is served too',
+    manifest: {
+      ...gatewayClass({ controllerName: 'a.b/c' }),
+      apiVersion: 'gateway.networking.k8s.io/v1beta1',
+    },
+  },
   {
     name: 'a controller name without a domain',
     manifest: gatewayClass({ controllerName: 'sluice' }),
-    problems: ['spec.controllerName: invalid value "sluice": must be a domain-prefixed path such as "example.com/gateway-controller"'],
+    problems: [
+      'spec.controllerName: invalid value "sluice": must be a domain-prefixed path such as "example.com/gateway-controller"',
+    ],
   },
   {
     name: 'a long description',
@@ -34,5 +42,9 @@ admissionCases('GatewayClass', [
     manifest: gatewayClass({ controllerName: 'a.b/c' }, { name: 'sluice', namespace: 'default' }),
     problems: ['metadata.namespace: GatewayClass is cluster-scoped; remove metadata.namespace'],
   },
-  { name: 'no spec', manifest: { ...gatewayClass({}), spec: undefined }, problems: ['spec: required field is missing'] },
+  {
+    name: 'no spec',
+    manifest: { ...gatewayClass({}), spec: undefined },
+    problems: ['spec: required field is missing'],
+  },
 ]);

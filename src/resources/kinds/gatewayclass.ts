@@ -1,6 +1,6 @@
 // GatewayClass (gateway.networking.k8s.io, cluster-scoped): schema of the v1.6 standard channel CRD.
 
-import { type GatewayClass, GATEWAY_GROUP, type GatewayClassSpec } from '../gateway-api.ts';
+import { GATEWAY_GROUP, type GatewayClass, type GatewayClassSpec } from '../gateway-api.ts';
 import { group, kind, namespace, objectName } from '../gateway-shared.ts';
 import { defineKind } from '../kind.ts';
 import { dnsSubdomain } from '../names.ts';
@@ -11,7 +11,8 @@ const spec = object<GatewayClassSpec>(
     controllerName: string({
       minLength: 1,
       maxLength: 253,
-      pattern: /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*\/[A-Za-z0-9/\-._~%!$&'()*+,;=:]+$/,
+      pattern:
+        /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*\/[A-Za-z0-9/\-._~%!$&'()*+,;=:]+$/,
       patternMeans: 'a domain-prefixed path such as "example.com/gateway-controller"',
     }),
     parametersRef: object<NonNullable<GatewayClassSpec['parametersRef']>>(

@@ -134,7 +134,8 @@ const cors = object<HTTPCORSFilter>({
       minLength: 1,
       maxLength: 253,
       pattern: /(^\*$)|(^(http(s)?):\/\/(((\*\.)?([a-zA-Z0-9-]+\.)*[a-zA-Z0-9-]+|\*)(:([0-9]{1,5}))?)$)/,
-      patternMeans: '"*" or an origin such as "https://example.com", "https://*.example.com" or "http://example.com:8080"',
+      patternMeans:
+        '"*" or an origin such as "https://example.com", "https://*.example.com" or "http://example.com:8080"',
     }),
     { maxItems: 64, listType: 'set', rules: [wildcardAlone('origins')] },
   ),
@@ -179,7 +180,10 @@ const filterListRules: Rule<HTTPRouteFilter[]> = (filters, report) => {
   const redirect = filters.findIndex((f) => f.type === 'RequestRedirect');
   const rewrite = filters.findIndex((f) => f.type === 'URLRewrite');
   if (redirect >= 0 && rewrite >= 0) {
-    report('RequestRedirect and URLRewrite filters cannot be used together', [Math.max(redirect, rewrite), 'type']);
+    report('RequestRedirect and URLRewrite filters cannot be used together', [
+      Math.max(redirect, rewrite),
+      'type',
+    ]);
   }
   filters.forEach((f, index) => {
     if (repeatable.includes(f.type)) return;

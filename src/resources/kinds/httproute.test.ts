@@ -22,11 +22,16 @@ function exactPath(value: string) {
   return withRule({ matches: [{ path: { type: 'Exact', value } }] });
 }
 
-const redirect = (extra: Record<string, unknown> = {}) => ({ type: 'RequestRedirect', requestRedirect: extra });
+const redirect = (extra: Record<string, unknown> = {}) => ({
+  type: 'RequestRedirect',
+  requestRedirect: extra,
+});
 const rewrite = (extra: Record<string, unknown> = {}) => ({ type: 'URLRewrite', urlRewrite: extra });
 const headers = (type: string) => ({
   type,
-  [type === 'RequestHeaderModifier' ? 'requestHeaderModifier' : 'responseHeaderModifier']: { set: [{ name: 'a', value: 'b' }] },
+  [type === 'RequestHeaderModifier' ? 'requestHeaderModifier' : 'responseHeaderModifier']: {
+    set: [{ name: 'a', value: 'b' }],
+  },
 });
 const mirror = (extra: Record<string, unknown> = {}) => ({
   type: 'RequestMirror',
@@ -42,14 +47,18 @@ test('HTTPRoute defaults follow the CRD: rules, matches, paths, header types, ba
       rules: [
         { backendRefs: [backend] },
         {
-          matches: [{ headers: [{ name: 'version', value: 'two' }], queryParams: [{ name: 'q', value: '1' }] }],
+          matches: [
+            { headers: [{ name: 'version', value: 'two' }], queryParams: [{ name: 'q', value: '1' }] },
+          ],
           backendRefs: [backend],
         },
       ],
     }),
   );
   assert.equal(object.metadata.namespace, 'default');
-  assert.deepEqual(object.spec.parentRefs, [{ name: 'gw', group: 'gateway.networking.k8s.io', kind: 'Gateway' }]);
+  assert.deepEqual(object.spec.parentRefs, [
+    { name: 'gw', group: 'gateway.networking.k8s.io', kind: 'Gateway' },
+  ]);
   const [first, second] = object.spec.rules ?? [];
   assert.deepEqual(first.matches, [{ path: { type: 'PathPrefix', value: '/' } }]);
   assert.deepEqual(first.backendRefs, [{ name: 'svc', port: 8080, group: '', kind: 'Service', weight: 1 }]);
@@ -63,7 +72,9 @@ test('HTTPRoute defaults follow the CRD: rules, matches, paths, header types, ba
 });
 
 test('HTTPRoute without rules gets the default rule; a path match without value gets "/"', () => {
-  assert.deepEqual(admitted<HTTPRoute>(route({})).spec.rules, [{ matches: [{ path: { type: 'PathPrefix', value: '/' } }] }]);
+  assert.deepEqual(admitted<HTTPRoute>(route({})).spec.rules, [
+    { matches: [{ path: { type: 'PathPrefix', value: '/' } }] },
+  ]);
   const object = admitted<HTTPRoute>(withRule({ matches: [{ path: { type: 'Exact' } }] }));
   assert.deepEqual(object.spec.rules?.[0].matches, [{ path: { type: 'Exact', value: '/' } }]);
 });
@@ -78,19 +89,56 @@ test('HTTPRoute filter defaults: redirect 302, CORS maxAge 5, mirror denominator
   const rule = object.spec.rules?.[0];
   assert.equal(rule?.filters?.[0].cors?.maxAge, 5);
   assert.deepEqual(rule?.filters?.[1].requestMirror?.fraction, { numerator: 5, denominator: 100 });
-  assert.deepEqual(rule?.filters?.[1].requestMirror?.backendRef, { name: 'mirror', port: 80, group: '', kind: 'Service' });
+  assert.deepEqual(rule?.filters?.[1].requestMirror?.backendRef, {
+    name: 'mirror',
+    port: 80,
+    group: '',
+    kind: 'Service',
+  });
   assert.equal(rule?.backendRefs?.[0].filters?.[0].requestRedirect?.statusCode, 302);
 });
 
 admissionCases('HTTPRoute path matches', [
-  { name: 'PathPrefix and Exact values that are absolute paths', manifest: exactPath('/a/b-c_d~e%20f;g=h:i@j') },
-  { name: 'RegularExpression need not start with "/"', manifest: withRule({ matches: [{ path: { type: 'RegularExpression', value: '.*/v[0-9]+' } }] }) },
-  { name: 'relative', manifest: exactPath('foo'), problems: ['spec.rules[0].matches[0].path.value: must be an absolute path starting with "/" for type Exact'] },
-  { name: '"//"', manifest: exactPath('/a//b'), problems: ['spec.rules[0].matches[0].path.value: must not contain "//" for type Exact'] },
-  { name: '"/./"', manifest: exactPath('/a/./b'), problems: ['spec.rules[0].matches[0].path.value: must not contain "/./"'] },
-  { name: '"/../"', manifest: exactPath('/a/../b'), problems: ['spec.rules[0].matches[0].path.value: must not contain "/../"'] },
-  { name: '"%2f"', manifest: exactPath('/a%2fb'), problems: ['spec.rules[0].matches[0].path.value: must not contain "%2f"'] },
-  { name: '"%2F"', manifest: exactPath('/a%2Fb'), problems: ['spec.rules[0].matches[0].path.value: must not contain "%2F"'] },
+  {
+    name: 'PathPrefix and Exact values that are absolute paths',
+    manifest: exactPath('/a/b-c_d~e%20f;g=h:i@j'),
+  },
+  {
+    name: 'RegularExpression need not start with "/"',
+    manifest: withRule({ matches: [{ path: { type: 'RegularExpression', value: '.*/v[0-9]+' } }] }),
+  },
+  {
+    name: 'relative',
+    manifest: exactPath('foo'),
+    problems: [
+      'spec.rules[0].matches[0].path.value: must be an absolute path starting with "/" for type Exact',
+    ],
+  },
+  {
+    name: '"//"',
+    manifest: exactPath('/a//b'),
+    problems: ['spec.rules[0].matches[0].path.value: must not contain "//" for type Exact'],
+  },
+  {
+    name: '"/./"',
+    manifest: exactPath('/a/./b'),
+    problems: ['spec.rules[0].matches[0].path.value: must not contain "/./"'],
+  },
+  {
+    name: '"/../"',
+    manifest: exactPath('/a/../b'),
+    problems: ['spec.rules[0].matches[0].path.value: must not contain "/../"'],
+  },
+  {
+    name: '"%2f"',
+    manifest: exactPath('/a%2fb'),
+    problems: ['spec.rules[0].matches[0].path.value: must not contain "%2f"'],
+  },
+  {
+    name: '"%2F"',
+    manifest: exactPath('/a%2Fb'),
+    problems: ['spec.rules[0].matches[0].path.value: must not contain "%2F"'],
+  },
   {
     name: '"#"',
     manifest: exactPath('/a#b'),
@@ -99,8 +147,16 @@ admissionCases('HTTPRoute path matches', [
       'spec.rules[0].matches[0].path.value: invalid path "/a#b" for type Exact: only letters',
     ],
   },
-  { name: 'ending "/.."', manifest: exactPath('/a/..'), problems: ['spec.rules[0].matches[0].path.value: must not end with "/.."'] },
-  { name: 'ending "/."', manifest: exactPath('/a/.'), problems: ['spec.rules[0].matches[0].path.value: must not end with "/."'] },
+  {
+    name: 'ending "/.."',
+    manifest: exactPath('/a/..'),
+    problems: ['spec.rules[0].matches[0].path.value: must not end with "/.."'],
+  },
+  {
+    name: 'ending "/."',
+    manifest: exactPath('/a/.'),
+    problems: ['spec.rules[0].matches[0].path.value: must not end with "/."'],
+  },
   {
     name: 'a space',
     manifest: withRule({ matches: [{ path: { type: 'PathPrefix', value: '/a b' } }] }),
@@ -129,7 +185,9 @@ admissionCases('HTTPRoute header, query and method matches', [
   {
     name: 'unknown header match type',
     manifest: withRule({ matches: [{ headers: [{ type: 'Prefix', name: 'a', value: 'b' }] }] }),
-    problems: ['spec.rules[0].matches[0].headers[0].type: unsupported value "Prefix"; must be one of: "Exact", "RegularExpression"'],
+    problems: [
+      'spec.rules[0].matches[0].headers[0].type: unsupported value "Prefix"; must be one of: "Exact", "RegularExpression"',
+    ],
   },
   {
     name: 'header name with a colon',
@@ -138,7 +196,16 @@ admissionCases('HTTPRoute header, query and method matches', [
   },
   {
     name: 'the same header twice (a list keyed by name)',
-    manifest: withRule({ matches: [{ headers: [{ name: 'a', value: '1' }, { name: 'a', value: '2' }] }] }),
+    manifest: withRule({
+      matches: [
+        {
+          headers: [
+            { name: 'a', value: '1' },
+            { name: 'a', value: '2' },
+          ],
+        },
+      ],
+    }),
     problems: ['spec.rules[0].matches[0].headers[1]: duplicate entry for name "a"'],
   },
   {
@@ -168,25 +235,44 @@ admissionCases('HTTPRoute header, query and method matches', [
   },
   {
     name: '128 matches in total are allowed',
-    manifest: route({ rules: [0, 1].map(() => ({ matches: Array.from({ length: 64 }, () => ({ method: 'GET' })) })) }),
+    manifest: route({
+      rules: [0, 1].map(() => ({ matches: Array.from({ length: 64 }, () => ({ method: 'GET' })) })),
+    }),
   },
   {
     name: 'more than 128 matches in total',
-    manifest: route({ rules: [0, 1, 2].map(() => ({ matches: Array.from({ length: 43 }, () => ({ method: 'GET' })) })) }),
+    manifest: route({
+      rules: [0, 1, 2].map(() => ({ matches: Array.from({ length: 43 }, () => ({ method: 'GET' })) })),
+    }),
     problems: ['spec.rules: must have at most 128 matches in total across all rules, not 129'],
   },
 ]);
 
 admissionCases('HTTPRoute hostnames', [
-  { name: 'precise and wildcard names', manifest: route({ hostnames: ['example.com', '*.example.com', 'a-b.c'] }) },
+  {
+    name: 'precise and wildcard names',
+    manifest: route({ hostnames: ['example.com', '*.example.com', 'a-b.c'] }),
+  },
   {
     name: 'upper case',
     manifest: route({ hostnames: ['Example.com'] }),
     problems: ['spec.hostnames[0]: invalid value "Example.com": must be a lowercase hostname'],
   },
-  { name: 'with a port', manifest: route({ hostnames: ['example.com:80'] }), problems: ['spec.hostnames[0]: invalid value'] },
-  { name: 'wildcard not in front', manifest: route({ hostnames: ['a.*.com'] }), problems: ['spec.hostnames[0]: invalid value'] },
-  { name: 'trailing dot', manifest: route({ hostnames: ['example.com.'] }), problems: ['spec.hostnames[0]: invalid value'] },
+  {
+    name: 'with a port',
+    manifest: route({ hostnames: ['example.com:80'] }),
+    problems: ['spec.hostnames[0]: invalid value'],
+  },
+  {
+    name: 'wildcard not in front',
+    manifest: route({ hostnames: ['a.*.com'] }),
+    problems: ['spec.hostnames[0]: invalid value'],
+  },
+  {
+    name: 'trailing dot',
+    manifest: route({ hostnames: ['example.com.'] }),
+    problems: ['spec.hostnames[0]: invalid value'],
+  },
   {
     name: 'more than 16',
     manifest: route({ hostnames: Array.from({ length: 17 }, (_, i) => `h${i}.com`) }),
@@ -198,7 +284,9 @@ admissionCases('HTTPRoute filters', [
   {
     name: 'an unknown (or experimental) filter type is rejected by the CRD enum',
     manifest: withFilters([{ type: 'ExternalAuth' }]),
-    problems: ['spec.rules[0].filters[0].type: unsupported value "ExternalAuth"; must be one of: "RequestHeaderModifier"'],
+    problems: [
+      'spec.rules[0].filters[0].type: unsupported value "ExternalAuth"; must be one of: "RequestHeaderModifier"',
+    ],
   },
   {
     name: 'type without its settings',
@@ -208,16 +296,22 @@ admissionCases('HTTPRoute filters', [
   {
     name: 'settings of another type',
     manifest: withFilters([{ ...headers('RequestHeaderModifier'), urlRewrite: {} }]),
-    problems: ['spec.rules[0].filters[0].urlRewrite: must not be set when type is RequestHeaderModifier (it belongs to type URLRewrite)'],
+    problems: [
+      'spec.rules[0].filters[0].urlRewrite: must not be set when type is RequestHeaderModifier (it belongs to type URLRewrite)',
+    ],
   },
   {
     name: 'RequestHeaderModifier twice',
-    manifest: withFilters([headers('RequestHeaderModifier'), headers('RequestHeaderModifier')], { backendRefs: [backend] }),
+    manifest: withFilters([headers('RequestHeaderModifier'), headers('RequestHeaderModifier')], {
+      backendRefs: [backend],
+    }),
     problems: ['spec.rules[0].filters[1].type: filter type "RequestHeaderModifier" may appear only once'],
   },
   {
     name: 'ResponseHeaderModifier twice',
-    manifest: withFilters([headers('ResponseHeaderModifier'), headers('ResponseHeaderModifier')], { backendRefs: [backend] }),
+    manifest: withFilters([headers('ResponseHeaderModifier'), headers('ResponseHeaderModifier')], {
+      backendRefs: [backend],
+    }),
     problems: ['spec.rules[0].filters[1].type: filter type "ResponseHeaderModifier" may appear only once'],
   },
   {
@@ -250,29 +344,43 @@ admissionCases('HTTPRoute filters', [
   {
     name: 'RequestRedirect together with URLRewrite',
     manifest: withFilters([redirect(), rewrite()]),
-    problems: ['spec.rules[0].filters[1].type: RequestRedirect and URLRewrite filters cannot be used together'],
+    problems: [
+      'spec.rules[0].filters[1].type: RequestRedirect and URLRewrite filters cannot be used together',
+    ],
   },
   {
     name: 'RequestRedirect with backendRefs',
     manifest: withRule({ filters: [redirect()] }),
     problems: ['spec.rules[0].backendRefs: a rule with a RequestRedirect filter must not have backendRefs'],
   },
-  { name: 'RequestRedirect with empty backendRefs', manifest: withFilters([redirect()], { backendRefs: [] }) },
+  {
+    name: 'RequestRedirect with empty backendRefs',
+    manifest: withFilters([redirect()], { backendRefs: [] }),
+  },
   {
     name: 'redirect statusCode outside the enum',
     manifest: withFilters([redirect({ statusCode: 304 })]),
-    problems: ['spec.rules[0].filters[0].requestRedirect.statusCode: unsupported value 304; must be one of: 301, 302, 303, 307, 308'],
+    problems: [
+      'spec.rules[0].filters[0].requestRedirect.statusCode: unsupported value 304; must be one of: 301, 302, 303, 307, 308',
+    ],
   },
-  { name: 'redirect statusCode 308', manifest: withFilters([redirect({ statusCode: 308, scheme: 'https', port: 8443 })]) },
+  {
+    name: 'redirect statusCode 308',
+    manifest: withFilters([redirect({ statusCode: 308, scheme: 'https', port: 8443 })]),
+  },
   {
     name: 'redirect scheme outside the enum',
     manifest: withFilters([redirect({ scheme: 'ftp' })]),
-    problems: ['spec.rules[0].filters[0].requestRedirect.scheme: unsupported value "ftp"; must be one of: "http", "https"'],
+    problems: [
+      'spec.rules[0].filters[0].requestRedirect.scheme: unsupported value "ftp"; must be one of: "http", "https"',
+    ],
   },
   {
     name: 'redirect to a wildcard hostname',
     manifest: withFilters([redirect({ hostname: '*.example.com' })]),
-    problems: ['spec.rules[0].filters[0].requestRedirect.hostname: invalid value "*.example.com": must be a lowercase hostname such as "example.com" (no wildcard'],
+    problems: [
+      'spec.rules[0].filters[0].requestRedirect.hostname: invalid value "*.example.com": must be a lowercase hostname such as "example.com" (no wildcard',
+    ],
   },
   {
     name: 'rewrite to a hostname with a port',
@@ -282,35 +390,58 @@ admissionCases('HTTPRoute filters', [
   {
     name: 'ReplaceFullPath without replaceFullPath',
     manifest: withFilters([rewrite({ path: { type: 'ReplaceFullPath' } })], { backendRefs: [backend] }),
-    problems: ['spec.rules[0].filters[0].urlRewrite.path.replaceFullPath: required when type is ReplaceFullPath'],
+    problems: [
+      'spec.rules[0].filters[0].urlRewrite.path.replaceFullPath: required when type is ReplaceFullPath',
+    ],
   },
   {
     name: 'replaceFullPath with type ReplacePrefixMatch',
-    manifest: withFilters([rewrite({ path: { type: 'ReplacePrefixMatch', replacePrefixMatch: '/', replaceFullPath: '/x' } })], {
-      backendRefs: [backend],
-    }),
-    problems: ['spec.rules[0].filters[0].urlRewrite.path.replaceFullPath: must not be set unless type is ReplaceFullPath'],
+    manifest: withFilters(
+      [rewrite({ path: { type: 'ReplacePrefixMatch', replacePrefixMatch: '/', replaceFullPath: '/x' } })],
+      {
+        backendRefs: [backend],
+      },
+    ),
+    problems: [
+      'spec.rules[0].filters[0].urlRewrite.path.replaceFullPath: must not be set unless type is ReplaceFullPath',
+    ],
   },
   {
     name: 'ReplacePrefixMatch without replacePrefixMatch',
     manifest: withFilters([redirect({ path: { type: 'ReplacePrefixMatch' } })]),
-    problems: ['spec.rules[0].filters[0].requestRedirect.path.replacePrefixMatch: required when type is ReplacePrefixMatch'],
+    problems: [
+      'spec.rules[0].filters[0].requestRedirect.path.replacePrefixMatch: required when type is ReplacePrefixMatch',
+    ],
   },
   {
     name: 'replacePrefixMatch with type ReplaceFullPath',
-    manifest: withFilters([redirect({ path: { type: 'ReplaceFullPath', replaceFullPath: '/', replacePrefixMatch: '/' } })]),
-    problems: ['spec.rules[0].filters[0].requestRedirect.path.replacePrefixMatch: must not be set unless type is ReplacePrefixMatch'],
+    manifest: withFilters([
+      redirect({ path: { type: 'ReplaceFullPath', replaceFullPath: '/', replacePrefixMatch: '/' } }),
+    ]),
+    problems: [
+      'spec.rules[0].filters[0].requestRedirect.path.replacePrefixMatch: must not be set unless type is ReplacePrefixMatch',
+    ],
   },
-  { name: 'ReplacePrefixMatch on the default PathPrefix match', manifest: withFilters([redirect(prefixReplace)]) },
+  {
+    name: 'ReplacePrefixMatch on the default PathPrefix match',
+    manifest: withFilters([redirect(prefixReplace)]),
+  },
   {
     name: 'redirect ReplacePrefixMatch with an Exact match',
     manifest: withFilters([redirect(prefixReplace)], { matches: [{ path: { type: 'Exact', value: '/a' } }] }),
-    problems: ['spec.rules[0].matches: a RequestRedirect filter with path.replacePrefixMatch needs the rule to have exactly one match, of type PathPrefix'],
+    problems: [
+      'spec.rules[0].matches: a RequestRedirect filter with path.replacePrefixMatch needs the rule to have exactly one match, of type PathPrefix',
+    ],
   },
   {
     name: 'rewrite ReplacePrefixMatch with two matches',
-    manifest: withFilters([rewrite(prefixReplace)], { backendRefs: [backend], matches: [{ path: { value: '/a' } }, { path: { value: '/b' } }] }),
-    problems: ['spec.rules[0].matches: a URLRewrite filter with path.replacePrefixMatch needs the rule to have exactly one match'],
+    manifest: withFilters([rewrite(prefixReplace)], {
+      backendRefs: [backend],
+      matches: [{ path: { value: '/a' } }, { path: { value: '/b' } }],
+    }),
+    problems: [
+      'spec.rules[0].matches: a URLRewrite filter with path.replacePrefixMatch needs the rule to have exactly one match',
+    ],
   },
   {
     name: 'backendRef rewrite ReplacePrefixMatch with an Exact match',
@@ -326,7 +457,9 @@ admissionCases('HTTPRoute filters', [
       matches: [{ path: { type: 'Exact', value: '/a' } }],
       backendRefs: [{ ...backend, filters: [redirect(prefixReplace)] }],
     }),
-    problems: ['spec.rules[0].matches: a backendRef RequestRedirect filter with path.replacePrefixMatch needs'],
+    problems: [
+      'spec.rules[0].matches: a backendRef RequestRedirect filter with path.replacePrefixMatch needs',
+    ],
   },
   {
     // The CRD rule uses exists_one over backendRefs; the API server accepts this, so Sluice does too.
@@ -345,7 +478,13 @@ admissionCases('HTTPRoute filters', [
       [
         {
           type: 'RequestHeaderModifier',
-          requestHeaderModifier: { set: [{ name: 'a', value: '1' }, { name: 'a', value: '2' }], remove: ['x', 'x'] },
+          requestHeaderModifier: {
+            set: [
+              { name: 'a', value: '1' },
+              { name: 'a', value: '2' },
+            ],
+            remove: ['x', 'x'],
+          },
         },
       ],
       { backendRefs: [backend] },
@@ -362,8 +501,12 @@ admissionCases('HTTPRoute filters', [
   },
   {
     name: 'mirror fraction above 1',
-    manifest: withFilters([mirror({ fraction: { numerator: 3, denominator: 2 } })], { backendRefs: [backend] }),
-    problems: ['spec.rules[0].filters[0].requestMirror.fraction.numerator: must not be greater than the denominator (2)'],
+    manifest: withFilters([mirror({ fraction: { numerator: 3, denominator: 2 } })], {
+      backendRefs: [backend],
+    }),
+    problems: [
+      'spec.rules[0].filters[0].requestMirror.fraction.numerator: must not be greater than the denominator (2)',
+    ],
   },
   {
     name: 'mirror percent above 100',
@@ -372,28 +515,40 @@ admissionCases('HTTPRoute filters', [
   },
   {
     name: 'mirror to a Service without port',
-    manifest: withFilters([{ type: 'RequestMirror', requestMirror: { backendRef: { name: 'm' } } }], { backendRefs: [backend] }),
-    problems: ['spec.rules[0].filters[0].requestMirror.backendRef.port: a reference to a Service must set port'],
+    manifest: withFilters([{ type: 'RequestMirror', requestMirror: { backendRef: { name: 'm' } } }], {
+      backendRefs: [backend],
+    }),
+    problems: [
+      'spec.rules[0].filters[0].requestMirror.backendRef.port: a reference to a Service must set port',
+    ],
   },
   {
     name: 'CORS "*" origin with another',
     manifest: withFilters([cors({ allowOrigins: ['*', 'https://a.example'] })], { backendRefs: [backend] }),
-    problems: ['spec.rules[0].filters[0].cors.allowOrigins: "*" allows all origins and must be the only entry'],
+    problems: [
+      'spec.rules[0].filters[0].cors.allowOrigins: "*" allows all origins and must be the only entry',
+    ],
   },
   {
     name: 'CORS "*" method with another',
     manifest: withFilters([cors({ allowMethods: ['GET', '*'] })], { backendRefs: [backend] }),
-    problems: ['spec.rules[0].filters[0].cors.allowMethods: "*" allows all methods and must be the only entry'],
+    problems: [
+      'spec.rules[0].filters[0].cors.allowMethods: "*" allows all methods and must be the only entry',
+    ],
   },
   {
     name: 'CORS "*" header with another',
     manifest: withFilters([cors({ allowHeaders: ['*', 'x-a'] })], { backendRefs: [backend] }),
-    problems: ['spec.rules[0].filters[0].cors.allowHeaders: "*" allows all headers and must be the only entry'],
+    problems: [
+      'spec.rules[0].filters[0].cors.allowHeaders: "*" allows all headers and must be the only entry',
+    ],
   },
   {
     name: 'CORS origin that is not an origin',
     manifest: withFilters([cors({ allowOrigins: ['example.com'] })], { backendRefs: [backend] }),
-    problems: ['spec.rules[0].filters[0].cors.allowOrigins[0]: invalid value "example.com": must be "*" or an origin'],
+    problems: [
+      'spec.rules[0].filters[0].cors.allowOrigins[0]: invalid value "example.com": must be "*" or an origin',
+    ],
   },
   {
     name: 'CORS maxAge 0 and a repeated origin',
@@ -408,19 +563,33 @@ admissionCases('HTTPRoute filters', [
   {
     name: 'CORS with everything allowed and a wildcard origin',
     manifest: withFilters(
-      [cors({ allowOrigins: ['https://*.example.com:8443'], allowMethods: ['*'], allowHeaders: ['*'], allowCredentials: true, maxAge: 3600 })],
+      [
+        cors({
+          allowOrigins: ['https://*.example.com:8443'],
+          allowMethods: ['*'],
+          allowHeaders: ['*'],
+          allowCredentials: true,
+          maxAge: 3600,
+        }),
+      ],
       { backendRefs: [backend] },
     ),
   },
   {
     name: 'ExtensionRef without group',
-    manifest: withFilters([{ type: 'ExtensionRef', extensionRef: { kind: 'Thing', name: 'a' } }], { backendRefs: [backend] }),
+    manifest: withFilters([{ type: 'ExtensionRef', extensionRef: { kind: 'Thing', name: 'a' } }], {
+      backendRefs: [backend],
+    }),
     problems: ['spec.rules[0].filters[0].extensionRef.group: required field is missing'],
   },
 ]);
 
 admissionCases('HTTPRoute rules, backends and timeouts', [
-  { name: 'no rules at all is not the same as no rules field', manifest: route({ rules: [] }), problems: ['spec.rules: must have at least 1 item'] },
+  {
+    name: 'no rules at all is not the same as no rules field',
+    manifest: route({ rules: [] }),
+    problems: ['spec.rules: must have at least 1 item'],
+  },
   {
     name: 'more than 16 rules',
     manifest: route({ rules: Array.from({ length: 17 }, () => ({})) }),
@@ -431,16 +600,28 @@ admissionCases('HTTPRoute rules, backends and timeouts', [
     manifest: route({ rules: [{ name: 'a' }, { name: 'a' }] }),
     problems: ['warning spec.rules[1].name: rule name "a" is used by an earlier rule'],
   },
-  { name: 'rule name format', manifest: route({ rules: [{ name: 'Rule_1' }] }), problems: ['spec.rules[0].name: invalid value "Rule_1"'] },
+  {
+    name: 'rule name format',
+    manifest: route({ rules: [{ name: 'Rule_1' }] }),
+    problems: ['spec.rules[0].name: invalid value "Rule_1"'],
+  },
   {
     name: 'Service backend without port',
     manifest: withRule({ backendRefs: [{ name: 'svc' }] }),
     problems: ['spec.rules[0].backendRefs[0].port: a reference to a Service must set port'],
   },
-  { name: 'another kind of backend needs no port', manifest: withRule({ backendRefs: [{ group: 'example.com', kind: 'Pool', name: 'p' }] }) },
+  {
+    name: 'another kind of backend needs no port',
+    manifest: withRule({ backendRefs: [{ group: 'example.com', kind: 'Pool', name: 'p' }] }),
+  },
   {
     name: 'weight out of range',
-    manifest: withRule({ backendRefs: [{ ...backend, weight: -1 }, { ...backend, name: 'b', weight: 1_000_001 }] }),
+    manifest: withRule({
+      backendRefs: [
+        { ...backend, weight: -1 },
+        { ...backend, name: 'b', weight: 1_000_001 },
+      ],
+    }),
     problems: [
       'spec.rules[0].backendRefs[0].weight: must be between 0 and 1000000, not -1',
       'spec.rules[0].backendRefs[1].weight: must be between 0 and 1000000, not 1000001',
@@ -448,7 +629,12 @@ admissionCases('HTTPRoute rules, backends and timeouts', [
   },
   {
     name: 'port out of range',
-    manifest: withRule({ backendRefs: [{ name: 'a', port: 0 }, { name: 'b', port: 65536 }] }),
+    manifest: withRule({
+      backendRefs: [
+        { name: 'a', port: 0 },
+        { name: 'b', port: 65536 },
+      ],
+    }),
     problems: [
       'spec.rules[0].backendRefs[0].port: must be between 1 and 65535, not 0',
       'spec.rules[0].backendRefs[1].port: must be between 1 and 65535, not 65536',
@@ -460,7 +646,10 @@ admissionCases('HTTPRoute rules, backends and timeouts', [
     problems: ['spec.rules[0].backendRefs[0].port: must be an integer, not the string "80"'],
   },
   { name: 'timeouts', manifest: withRule({ timeouts: { request: '1h30m', backendRequest: '500ms' } }) },
-  { name: 'backendRequest longer than a 0s (disabled) request timeout', manifest: withRule({ timeouts: { request: '0s', backendRequest: '10s' } }) },
+  {
+    name: 'backendRequest longer than a 0s (disabled) request timeout',
+    manifest: withRule({ timeouts: { request: '0s', backendRequest: '10s' } }),
+  },
   {
     name: 'a duration that is not GEP-2257',
     manifest: withRule({ timeouts: { request: '1.5s' } }),
@@ -482,7 +671,12 @@ admissionCases('HTTPRoute parentRefs', [
   {
     name: 'two listeners of one Gateway by sectionName, and another Gateway',
     manifest: route({
-      parentRefs: [{ name: 'gw', sectionName: 'a' }, { name: 'gw', sectionName: 'b' }, { name: 'gw', namespace: 'other' }, { name: 'gw2' }],
+      parentRefs: [
+        { name: 'gw', sectionName: 'a' },
+        { name: 'gw', sectionName: 'b' },
+        { name: 'gw', namespace: 'other' },
+        { name: 'gw2' },
+      ],
     }),
   },
   {
@@ -493,16 +687,26 @@ admissionCases('HTTPRoute parentRefs', [
   {
     name: 'the same parent with and without sectionName',
     manifest: route({ parentRefs: [{ name: 'gw', sectionName: 'a' }, { name: 'gw' }] }),
-    problems: ['spec.parentRefs[1]: sectionName must be set on every reference when several parentRefs name the same parent'],
+    problems: [
+      'spec.parentRefs[1]: sectionName must be set on every reference when several parentRefs name the same parent',
+    ],
   },
   {
     name: 'the same sectionName twice',
-    manifest: route({ parentRefs: [{ name: 'gw', sectionName: 'a' }, { name: 'gw', sectionName: 'a' }] }),
+    manifest: route({
+      parentRefs: [
+        { name: 'gw', sectionName: 'a' },
+        { name: 'gw', sectionName: 'a' },
+      ],
+    }),
     problems: ['spec.parentRefs[1]: duplicate parentRef: sectionName "a" is already referenced'],
   },
   {
     name: 'parentRef without name, with a bad port',
     manifest: route({ parentRefs: [{ port: 0 }] }),
-    problems: ['spec.parentRefs[0].port: must be between 1 and 65535, not 0', 'spec.parentRefs[0].name: required field is missing'],
+    problems: [
+      'spec.parentRefs[0].port: must be between 1 and 65535, not 0',
+      'spec.parentRefs[0].name: required field is missing',
+    ],
   },
 ]);

@@ -38,9 +38,10 @@ function compiles(value: string, report: Report): void {
   try {
     new RegExp(value);
   } catch (error) {
-    report(`invalid regular expression ${quote(value)}: ${error instanceof Error ? error.message : String(error)}`, [
-      'value',
-    ]);
+    report(
+      `invalid regular expression ${quote(value)}: ${error instanceof Error ? error.message : String(error)}`,
+      ['value'],
+    );
   }
 }
 
@@ -143,9 +144,10 @@ function count<T>(items: readonly T[] | undefined, predicate: (item: T) => boole
 /** CEL rules of a route rule: a redirect answers the request itself; replacing a prefix needs that prefix. */
 const ruleRules: Rule<HTTPRouteRule> = (rule, report) => {
   if ((rule.backendRefs?.length ?? 0) > 0 && rule.filters?.some((f) => f.requestRedirect !== undefined)) {
-    report('a rule with a RequestRedirect filter must not have backendRefs (the redirect answers the request)', [
-      'backendRefs',
-    ]);
+    report(
+      'a rule with a RequestRedirect filter must not have backendRefs (the redirect answers the request)',
+      ['backendRefs'],
+    );
   }
   const matches = rule.matches ?? [];
   const onePrefixMatch = matches.length === 1 && matches[0].path?.type === 'PathPrefix';
@@ -156,7 +158,8 @@ const ruleRules: Rule<HTTPRouteRule> = (rule, report) => {
     // The CRD counts with exists_one: exactly one such filter (or backend) triggers the check. Kept as is, so
     // that Sluice accepts exactly what the API server accepts.
     const inRule = count(rule.filters, (f) => replacesPrefix(f, field)) === 1;
-    const inBackend = count(rule.backendRefs, (b) => count(b.filters, (f) => replacesPrefix(f, field)) === 1) === 1;
+    const inBackend =
+      count(rule.backendRefs, (b) => count(b.filters, (f) => replacesPrefix(f, field)) === 1) === 1;
     if ((inRule || inBackend) && !onePrefixMatch) {
       const where = inRule ? 'a' : 'a backendRef';
       report(
@@ -182,17 +185,27 @@ const maxMatches = 128;
 
 const rulesRules: Rule<HTTPRouteRule[]> = (rules, report) => {
   const total = rules.reduce((sum, r) => sum + (r.matches?.length ?? 0), 0);
-  if (total > maxMatches) report(`must have at most ${maxMatches} matches in total across all rules, not ${total}`);
+  if (total > maxMatches)
+    report(`must have at most ${maxMatches} matches in total across all rules, not ${total}`);
   // The spec says rule names MUST be unique, but only the experimental CRD enforces it: a warning here.
   rules.forEach((r, index) => {
     if (r.name !== undefined && rules.findIndex((other) => other.name === r.name) < index) {
-      report(`rule name ${quote(r.name)} is used by an earlier rule; names must be unique`, [index, 'name'], 'warning');
+      report(
+        `rule name ${quote(r.name)} is used by an earlier rule; names must be unique`,
+        [index, 'name'],
+        'warning',
+      );
     }
   });
 };
 
 function sameParent(a: ParentReference, b: ParentReference): boolean {
-  return a.group === b.group && a.kind === b.kind && a.name === b.name && (a.namespace ?? '') === (b.namespace ?? '');
+  return (
+    a.group === b.group &&
+    a.kind === b.kind &&
+    a.name === b.name &&
+    (a.namespace ?? '') === (b.namespace ?? '')
+  );
 }
 
 /** CEL: references to one parent must all name a sectionName, each a different one. */
@@ -200,7 +213,9 @@ const parentRefsRules: Rule<ParentReference[]> = (refs, report) => {
   refs.forEach((ref, index) => {
     const earlier = refs.slice(0, index).filter((other) => sameParent(ref, other));
     if (earlier.some((other) => (other.sectionName === undefined) !== (ref.sectionName === undefined))) {
-      report('sectionName must be set on every reference when several parentRefs name the same parent', [index]);
+      report('sectionName must be set on every reference when several parentRefs name the same parent', [
+        index,
+      ]);
     } else if (earlier.some((other) => other.sectionName === ref.sectionName)) {
       const what = ref.sectionName === undefined ? 'this parent' : `sectionName ${quote(ref.sectionName)}`;
       report(`duplicate parentRef: ${what} is already referenced`, [index]);

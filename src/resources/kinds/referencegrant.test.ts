@@ -11,7 +11,9 @@ const from = { group: 'gateway.networking.k8s.io', kind: 'HTTPRoute', namespace:
 const to = { group: '', kind: 'Service' };
 
 test('ReferenceGrant v1beta1 is admitted as v1, with no defaults added', () => {
-  const object = admitted<ReferenceGrant>(grant({ from: [from], to: [to] }, 'gateway.networking.k8s.io/v1beta1'));
+  const object = admitted<ReferenceGrant>(
+    grant({ from: [from], to: [to] }, 'gateway.networking.k8s.io/v1beta1'),
+  );
   assert.equal(object.apiVersion, 'gateway.networking.k8s.io/v1');
   assert.deepEqual(object.spec, { from: [from], to: [to] });
 });
@@ -26,7 +28,10 @@ admissionCases('ReferenceGrant', [
   {
     name: 'from without namespace, to without group',
     manifest: grant({ from: [{ group: '', kind: 'Gateway' }], to: [{ kind: 'Secret' }] }),
-    problems: ['spec.from[0].namespace: required field is missing', 'spec.to[0].group: required field is missing'],
+    problems: [
+      'spec.from[0].namespace: required field is missing',
+      'spec.to[0].group: required field is missing',
+    ],
   },
   {
     name: 'more than 16 entries',

@@ -1,6 +1,11 @@
 // ReferenceGrant (gateway.networking.k8s.io): which kinds in other namespaces may refer to objects in this one.
 
-import { GATEWAY_GROUP, type ReferenceGrant, type ReferenceGrantFrom, type ReferenceGrantTo } from '../gateway-api.ts';
+import {
+  GATEWAY_GROUP,
+  type ReferenceGrant,
+  type ReferenceGrantFrom,
+  type ReferenceGrantTo,
+} from '../gateway-api.ts';
 import { group, kind, namespace, objectName } from '../gateway-shared.ts';
 import { defineKind } from '../kind.ts';
 import { dnsSubdomain } from '../names.ts';
@@ -11,7 +16,10 @@ const from = object<ReferenceGrantFrom>(
   { required: ['group', 'kind', 'namespace'] },
 );
 
-const to = object<ReferenceGrantTo>({ group: group(), kind: kind(), name: objectName() }, { required: ['group', 'kind'] });
+const to = object<ReferenceGrantTo>(
+  { group: group(), kind: kind(), name: objectName() },
+  { required: ['group', 'kind'] },
+);
 
 const spec = object<ReferenceGrant['spec']>(
   {

@@ -31,14 +31,16 @@ export const secretKind = defineKind<Secret>({
       checkDataKeys({ data: self.data }, report);
       checkDataSize(self.data, undefined, (message) => report(message, ['data']));
       for (const key of requiredKeys[self.type ?? 'Opaque'] ?? []) {
-        if (self.data?.[key] === undefined) report(`a Secret of type ${self.type} must have the key "${key}"`, ['data']);
+        if (self.data?.[key] === undefined)
+          report(`a Secret of type ${self.type} must have the key "${key}"`, ['data']);
       }
     },
   ],
   normalize: (self) => {
     if (!self.stringData) return;
     const data = { ...self.data };
-    for (const [key, value] of Object.entries(self.stringData)) data[key] = Buffer.from(value).toString('base64');
+    for (const [key, value] of Object.entries(self.stringData))
+      data[key] = Buffer.from(value).toString('base64');
     self.data = data;
     delete self.stringData;
   },

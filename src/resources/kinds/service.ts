@@ -5,7 +5,14 @@ import { isIP } from 'node:net';
 import { quote } from '../check.ts';
 import type { Service, ServicePort } from '../core.ts';
 import { defineKind } from '../kind.ts';
-import { dns1035Label, dnsLabel, isDnsSubdomain, labels, portNameProblem, qualifiedNameProblem } from '../names.ts';
+import {
+  dns1035Label,
+  dnsLabel,
+  isDnsSubdomain,
+  labels,
+  portNameProblem,
+  qualifiedNameProblem,
+} from '../names.ts';
 import { array, dropped, integer, intOrString, object, preserved, type Rule, string } from '../schema.ts';
 
 /** A Service port as written; `nodePort` is valid but not used by Sluice, so the shared type leaves it out. */
@@ -50,9 +57,10 @@ const specRules: Rule<ServiceSpec> = (spec, report) => {
   const ports = spec.ports ?? [];
   const headless = spec.clusterIP === 'None';
   if (ports.length === 0 && !headless && spec.type !== 'ExternalName') {
-    report('at least one port is required (unless the Service is headless, clusterIP: None, or ExternalName)', [
-      'ports',
-    ]);
+    report(
+      'at least one port is required (unless the Service is headless, clusterIP: None, or ExternalName)',
+      ['ports'],
+    );
   }
   ports.forEach((p, index) => {
     if (ports.length > 1 && p.name === undefined) {
