@@ -43,6 +43,7 @@ export class BenchProcess {
   /** Processes this one forked (an nginx worker) that must die with it. */
   readonly #relatedPids: number[] = [];
   #partialLine = '';
+  #stopped: Promise<void> | undefined;
 
   private constructor(name: string, child: ChildProcess, log: WriteStream) {
     if (child.pid === undefined) throw new Error(`${name} did not start`);
@@ -124,11 +125,19 @@ export class BenchProcess {
     return this.#recentLines.slice(-lines).join('\n');
   }
 
-  /** SIGTERM (or `signal`), then SIGKILL after a grace period; related processes are killed if they outlive it. */
-  async stop(signal: NodeJS.Signals = 'SIGTERM'): Promise<void> {
+  /**
+   * SIGTERM, then SIGKILL after a grace period; related processes are killed if they outlive it. Calling it
+   * again (a signal handler and a `finally` may both do so) waits for the same stop.
+   */
+  stop(): Promise<void> {
+    this.#stopped ??= this.#stop();
+    return this.#stopped;
+  }
+
+  async #stop(): Promise<void> {
     running.delete(this);
     if (this.alive) {
-      process.kill(this.pid, signal);
+      process.kill(this.pid, 'SIGTERM');
       const timer = setTimeout(() => this.killNow(), stopGraceMs);
       await this.#exited;
       clearTimeout(timer);
@@ -171,6 +180,24 @@ export async function waitFor200(url: string, deadline: number, owner: BenchProc
     await sleep(100);
   }
   throw new Error(`${url} did not answer 200 in time (${lastProblem}):\n${owner.logTail()}`);
+}
+
+/**
+ * Busy and total time of each core so far, in clock ticks, from /proc/stat. Unlike per-process CPU time this
+ * includes interrupt and softirq work (loopback TCP delivery) and other people's processes, so it shows
+ * whether a core was saturated.
+ */
+export function coreTicks(): { busy: number; total: number }[] {
+  const cores: { busy: number; total: number }[] = [];
+  for (const line of readFileSync('/proc/stat', 'utf8').split('\n')) {
+    const match = /^cpu(\d+) (.*)$/.exec(line);
+    if (!match) continue;
+    // user nice system idle iowait irq softirq steal …
+    const ticks = match[2].trim().split(/\s+/).map(Number);
+    const total = ticks.slice(0, 8).reduce((sum, value) => sum + value, 0);
+    cores[Number(match[1])] = { busy: total - ticks[3] - ticks[4], total };
+  }
+  return cores;
 }
 
 /** Moves every thread of `pids` onto `cpus` (a `taskset -c` list). */

@@ -20,7 +20,7 @@ function sample(
     p50Us,
     p99Us: p50Us * 3,
     errors: 0,
-    cpu: { proxy: target === 'direct' ? undefined : 95, upstream: 40, wrk: 40 },
+    cpu: { proxy: target === 'direct' ? undefined : 95, cores: [95, 80] },
   };
 }
 

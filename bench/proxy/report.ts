@@ -15,8 +15,11 @@ export interface Sample {
   p50Us: number;
   p99Us: number;
   errors: number;
-  /** Percent of one core used during the run by the proxy under test (absent for direct), the upstream and wrk. */
-  cpu: { proxy?: number; upstream: number; wrk: number };
+  /**
+   * During the run: the proxy process's CPU in percent of one core (absent for direct), and how busy each core
+   * was in percent (every process and interrupt work included).
+   */
+  cpu: { proxy?: number; cores: number[] };
 }
 
 export interface ReportShape {
@@ -57,10 +60,11 @@ export function renderReport(samples: readonly Sample[], shape: ReportShape): st
 
 function throughputTable(samples: readonly Sample[], shape: ReportShape): string {
   const rows = [
-    `Throughput at ${shape.connections} connections (median of rounds; req/s range in brackets; CPU in % of one core)`,
+    `Throughput at ${shape.connections} connections (median of rounds; req/s range in brackets; proxy CPU in % of ` +
+      'one core; cores busy = each core in %, whoever used it)',
     '',
-    '| request | path | req/s | p50 | p99 | CPU proxy | CPU upstream | CPU wrk | errors |',
-    '|---|---|---:|---:|---:|---:|---:|---:|---:|',
+    '| request | path | req/s | p50 | p99 | proxy CPU | cores busy | errors |',
+    '|---|---|---:|---:|---:|---:|---:|---:|',
   ];
   for (const requestCase of shape.requestCases) {
     for (const target of shape.targets) {
@@ -71,8 +75,7 @@ function throughputTable(samples: readonly Sample[], shape: ReportShape): string
       rows.push(
         `| ${requestCase} | ${target} | ${count(median(rps))} (${count(Math.min(...rps))}–${count(Math.max(...rps))}) | ` +
           `${ms(median(runs.map((run) => run.p50Us)))} | ${ms(median(runs.map((run) => run.p99Us)))} | ` +
-          `${proxyCpu.length === 0 ? '–' : percent(median(proxyCpu))} | ` +
-          `${percent(median(runs.map((run) => run.cpu.upstream)))} | ${percent(median(runs.map((run) => run.cpu.wrk)))} | ` +
+          `${proxyCpu.length === 0 ? '–' : percent(median(proxyCpu))} | ${coresBusy(runs)} | ` +
           `${sum(runs.map((run) => run.errors))} |`,
       );
     }
@@ -133,6 +136,12 @@ function goalTable(samples: readonly Sample[], shape: ReportShape): string {
     );
   }
   return rows.join('\n');
+}
+
+/** The median busy share of each core, as `92 / 80 %`. */
+function coresBusy(runs: readonly Sample[]): string {
+  const cores = runs[0].cpu.cores.map((_, index) => median(runs.map((run) => run.cpu.cores[index] ?? 0)));
+  return `${cores.map((value) => Math.round(value)).join(' / ')} %`;
 }
 
 function select(

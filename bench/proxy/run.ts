@@ -10,11 +10,18 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { parseArgs } from 'node:util';
 import { parseDuration } from '../../src/translate/duration.ts';
 import { proxyConfig, startNginx, upstreamConfig } from './nginx.ts';
-import { type BenchProcess, cpuSeconds, findExecutable, setAffinity, waitFor200 } from './processes.ts';
+import {
+  type BenchProcess,
+  coreTicks,
+  cpuSeconds,
+  findExecutable,
+  setAffinity,
+  waitFor200,
+} from './processes.ts';
 import { renderReport, type Sample, type Target, targets } from './report.ts';
 import { startSluice } from './sluice.ts';
 import { type RequestCase, requestCases } from './workload.ts';
-import { startWrk, writeWrkScript } from './wrk.ts';
+import { startWrk, stopAllWrk, writeWrkScript } from './wrk.ts';
 
 const usage = `Usage: npx node bench/proxy/run.ts [options]
 
@@ -34,6 +41,9 @@ in interleaved rounds, and prints a markdown report on stdout (progress goes to 
 Requires wrk and nginx (Debian: apt-get install -y wrk nginx-light). Everything listens on 127.0.0.1.`;
 
 const startTimeoutMs = 10_000;
+
+/** Aborted by SIGINT/SIGTERM so that waits end at once and main() unwinds through its cleanup. */
+const interruption = new AbortController();
 
 interface Options {
   durationSeconds: number;
@@ -74,7 +84,6 @@ interface Run {
   /** Where wrk runs; the upstream has been moved there too. */
   loadCpus?: string;
   proxyPids: number[];
-  upstreamPids: number[];
 }
 
 function parseOptions(argv: string[]): Options {
@@ -281,12 +290,11 @@ async function measure(
   const snapshot = () => ({
     at: performance.now(),
     proxy: cpuSeconds(run.proxyPids),
-    upstream: cpuSeconds(run.upstreamPids),
-    wrk: cpuSeconds([wrk.pid]),
+    cores: coreTicks(),
   });
-  await sleep(marginMs);
+  await sleep(marginMs, undefined, { signal: interruption.signal });
   const first = snapshot();
-  await sleep(options.durationSeconds * 1000 - 2 * marginMs);
+  await sleep(options.durationSeconds * 1000 - 2 * marginMs, undefined, { signal: interruption.signal });
   const last = snapshot();
   const result = await wrk.result;
   const share = (seconds: number) => (seconds * 100_000) / (last.at - first.at);
@@ -298,8 +306,12 @@ async function measure(
     errors: result.errors,
     cpu: {
       proxy: run.proxyPids.length === 0 ? undefined : share(last.proxy - first.proxy),
-      upstream: share(last.upstream - first.upstream),
-      wrk: share(last.wrk - first.wrk),
+      cores: last.cores.map((core, index) => {
+        const before = first.cores[index];
+        return core.total > before.total
+          ? ((core.busy - before.busy) * 100) / (core.total - before.total)
+          : 0;
+      }),
     },
   };
 }
@@ -332,7 +344,6 @@ async function runRounds(
             scriptPath: scripts.get(requestCase) ?? '',
             loadCpus,
             proxyPids: endpoints.proxyPids[target],
-            upstreamPids: endpoints.upstreamPids,
           };
           if (options.warmupSeconds > 0) {
             await startWrk({
@@ -368,19 +379,22 @@ async function main(): Promise<void> {
   const where = placement(options.pin, options.connections);
   const folder = await mkdtemp(join(tmpdir(), 'sluice-bench-proxy-'));
   const started: BenchProcess[] = [];
-  const stopAll = async () => {
-    for (const running of started.reverse()) await running.stop();
-    started.length = 0;
-  };
+  // Each stop() is idempotent, so the signal handler and the `finally` below may both call this.
+  const stopAll = () => Promise.all(started.map((running) => running.stop()));
   for (const signal of ['SIGINT', 'SIGTERM'] as const) {
     process.once(signal, () => {
       progress(`${signal}: stopping`);
-      // The 'exit' handler in processes.ts kills whatever stopAll has not reached yet.
-      void stopAll().finally(() => process.exit(130));
+      // Killing the load and the servers makes whatever main() awaits fail, so its `finally` cleans up.
+      interruption.abort();
+      stopAllWrk();
+      void stopAll();
     });
   }
   try {
     const loadBefore = loadAverage();
+    if (loadavg()[0] > 0.5) {
+      progress(`load average ${loadBefore}: other work is running, expect noisy results (see "cores busy")`);
+    }
     const endpoints = await startAll(options, tools, where, folder, started);
     const perRun = options.durationSeconds + options.warmupSeconds;
     const total = perRun * requestCases.length * 2 * options.targets.length * options.rounds;
@@ -415,6 +429,10 @@ async function main(): Promise<void> {
 }
 
 main().catch((error: unknown) => {
+  if (interruption.signal.aborted) {
+    process.exitCode = 130;
+    return;
+  }
   console.error(error instanceof Error ? error.message : error);
   process.exitCode = 1;
 });

@@ -9,6 +9,10 @@ const resultMarker = 'BENCH_RESULT ';
 /** wrk gets this long beyond its own duration before it is killed. */
 const overrunMs = 15_000;
 
+/** The wrk processes now running, so an interrupted benchmark can kill them by pid. */
+const runningWrk = new Set<number>();
+process.once('exit', stopAllWrk);
+
 export interface WrkResult {
   requests: number;
   requestsPerSecond: number;
@@ -84,8 +88,22 @@ export function startWrk(run: WrkRun): WrkProcess {
       }
     });
     pid = child.pid ?? 0;
+    runningWrk.add(pid);
+    child.once('exit', () => runningWrk.delete(pid));
   });
+  // An interrupted benchmark stops awaiting its run; the failure of the killed wrk must not then crash it.
+  result.catch(() => undefined);
   return { pid, result };
+}
+
+export function stopAllWrk(): void {
+  for (const pid of runningWrk) {
+    try {
+      process.kill(pid, 'SIGKILL');
+    } catch {
+      // already gone
+    }
+  }
 }
 
 export function parseWrkOutput(stdout: string): WrkResult {

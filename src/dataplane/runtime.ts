@@ -74,7 +74,7 @@ export function compilePort(
           route: compileRoute(route, port.gateway, listener.id, clusters),
         })),
       ),
-      unmatchedMeter: new RouteMeter(port.gateway, listener.id, unmatched),
+      unmatchedMeter: RouteMeter.for(port.gateway, listener.id, unmatched),
     };
     return [listener.hostname, compiled] as const;
   });
@@ -85,7 +85,7 @@ export function compilePort(
     scheme: port.protocol === 'HTTPS' ? 'https' : 'http',
     gateway: port.gateway,
     listeners: new HostnameIndex(listeners),
-    unmatchedMeter: new RouteMeter(port.gateway, unmatched, unmatched),
+    unmatchedMeter: RouteMeter.for(port.gateway, unmatched, unmatched),
     tls,
   };
   return { runtime, problems };
@@ -111,7 +111,7 @@ function compileRoute(
       requestMs: route.timeouts?.requestMs ?? 0,
       backendRequestMs: route.timeouts?.backendRequestMs ?? 0,
     },
-    meter: new RouteMeter(gateway, listener, route.id),
+    meter: RouteMeter.for(gateway, listener, route.id),
   };
 }
 

@@ -4,11 +4,23 @@ import { Counter, Histogram, Registry } from 'prom-client';
 
 export const metricsRegistry = new Registry();
 
-const requestsTotal = new Counter({
+type RouteLabel = 'gateway' | 'listener' | 'route';
+
+/** Every route series ever used, by label values; kept for the life of the process like any Prometheus series. */
+const meters = new Map<string, RouteMeter>();
+
+new Counter({
   name: 'sluice_http_requests_total',
   help: 'HTTP requests answered by the data plane, by gateway, listener, route and status code.',
   labelNames: ['gateway', 'listener', 'route', 'code'] as const,
   registers: [metricsRegistry],
+  // Requests are counted in plain numbers on the hot path; a scrape copies the totals in.
+  collect() {
+    this.reset();
+    for (const meter of meters.values()) {
+      for (const [code, count] of meter.counts) this.inc({ ...meter.labels, code: String(code) }, count);
+    }
+  },
 });
 
 const requestDuration = new Histogram({
@@ -20,37 +32,34 @@ const requestDuration = new Histogram({
 });
 
 /**
- * The series of one (gateway, listener, route), resolved once when an IR is compiled so that the hot
- * path never hashes label sets: prom-client's `labels()` lookup is what costs, `inc`/`observe` are cheap.
+ * The series of one (gateway, listener, route), resolved when an IR is compiled so that the hot path
+ * never builds or hashes label sets: it bumps a number and observes through a pre-bound child.
  */
 export class RouteMeter {
-  readonly #gateway: string;
-  readonly #listener: string;
-  readonly #route: string;
-  readonly #duration: Histogram.Internal<'gateway' | 'listener' | 'route'>;
-  /** Counter children by status code, filled on first use (a route sees a handful of codes). */
-  readonly #byCode = new Map<number, Counter.Internal>();
+  readonly labels: Readonly<Record<RouteLabel, string>>;
+  /** Requests by status code since the process started. */
+  readonly counts = new Map<number, number>();
+  readonly #duration: Histogram.Internal<RouteLabel>;
 
-  constructor(gateway: string, listener: string, route: string) {
-    this.#gateway = gateway;
-    this.#listener = listener;
-    this.#route = route;
-    this.#duration = requestDuration.labels({ gateway, listener, route });
+  private constructor(labels: Record<RouteLabel, string>) {
+    this.labels = labels;
+    this.#duration = requestDuration.labels(labels);
+  }
+
+  /** The meter for these labels; the same object for every IR that names the same route. */
+  static for(gateway: string, listener: string, route: string): RouteMeter {
+    const key = `${gateway}\n${listener}\n${route}`;
+    let meter = meters.get(key);
+    if (meter === undefined) {
+      meter = new RouteMeter({ gateway, listener, route });
+      meters.set(key, meter);
+    }
+    return meter;
   }
 
   /** Counts one answered request with its status code and duration in seconds. */
   record(code: number, seconds: number): void {
-    let counter = this.#byCode.get(code);
-    if (counter === undefined) {
-      counter = requestsTotal.labels({
-        gateway: this.#gateway,
-        listener: this.#listener,
-        route: this.#route,
-        code: String(code),
-      });
-      this.#byCode.set(code, counter);
-    }
-    counter.inc();
+    this.counts.set(code, (this.counts.get(code) ?? 0) + 1);
     this.#duration.observe(seconds);
   }
 }

@@ -55,7 +55,7 @@ test('types, limits, enums and sets are checked; there is no value when there is
     'error tags[1]: duplicate value "a"',
     'error nested.mode: unsupported value "c"; must be one of: "a", "b"',
     'error on: must be true or false, not the string "yes"',
-    'error port: must be an integer or a string, not boolean true',
+    'error port: must be an integer or a string, not the boolean true',
     'error name: required field is missing',
   ]);
   assert.equal(checkValue(thing, { name: '' }).value, undefined);

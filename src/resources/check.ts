@@ -2,7 +2,7 @@
 // pruned, defaults applied, types and limits checked, unknown fields dropped with a warning, then rules run.
 
 import { formatPath, type PathSegment } from './field-path.ts';
-import type { ArraySchema, MapSchema, ObjectSchema, Schema, StringSchema } from './schema.ts';
+import type { ArraySchema, IntegerSchema, MapSchema, ObjectSchema, Schema, StringSchema } from './schema.ts';
 
 export interface Problem {
   severity: 'error' | 'warning';
@@ -47,20 +47,7 @@ class Checker {
       case 'string':
         return this.walkString(schema, value, path);
       case 'integer':
-        if (typeof value !== 'number' || !Number.isInteger(value))
-          return this.wrongType('an integer', value, path);
-        if (schema.enum && !schema.enum.includes(value)) {
-          this.error(path, `unsupported value ${value}; must be one of: ${schema.enum.join(', ')}`);
-        } else if (schema.minimum !== undefined && schema.maximum !== undefined) {
-          if (value < schema.minimum || value > schema.maximum) {
-            this.error(path, `must be between ${schema.minimum} and ${schema.maximum}, not ${value}`);
-          }
-        } else if (schema.minimum !== undefined && value < schema.minimum) {
-          this.error(path, `must be at least ${schema.minimum}, not ${value}`);
-        } else if (schema.maximum !== undefined && value > schema.maximum) {
-          this.error(path, `must be at most ${schema.maximum}, not ${value}`);
-        }
-        return value;
+        return this.walkInteger(schema, value, path);
       case 'boolean':
         return typeof value === 'boolean' ? value : this.wrongType('true or false', value, path);
       case 'int-or-string':
@@ -81,6 +68,23 @@ class Checker {
 
   private wrongType(expected: string, value: unknown, path: readonly PathSegment[]): unknown {
     this.error(path, `must be ${expected}, not ${describe(value)}`);
+    return value;
+  }
+
+  private walkInteger(schema: IntegerSchema, value: unknown, path: readonly PathSegment[]): unknown {
+    if (typeof value !== 'number' || !Number.isInteger(value)) {
+      return this.wrongType('an integer', value, path);
+    }
+    const { enum: allowed, minimum, maximum } = schema;
+    if (allowed && !allowed.includes(value)) {
+      this.error(path, `unsupported value ${value}; must be one of: ${allowed.join(', ')}`);
+    } else if (minimum !== undefined && maximum !== undefined && (value < minimum || value > maximum)) {
+      this.error(path, `must be between ${minimum} and ${maximum}, not ${value}`);
+    } else if (minimum !== undefined && maximum === undefined && value < minimum) {
+      this.error(path, `must be at least ${minimum}, not ${value}`);
+    } else if (maximum !== undefined && minimum === undefined && value > maximum) {
+      this.error(path, `must be at most ${maximum}, not ${value}`);
+    }
     return value;
   }
 
@@ -144,7 +148,7 @@ class Checker {
       const keyProblem = schema.keyProblem?.(key);
       if (keyProblem) this.error([...path, key], keyProblem);
       if (entry === null) {
-        this.error([...path, key], `must not be null`);
+        this.wrongType(itemKind(schema.values), entry, [...path, key]);
         continue;
       }
       // defineProperty, so that a key such as `__proto__` stays a plain entry
@@ -241,7 +245,7 @@ function describe(value: unknown): string {
   if (typeof value === 'string') return `the string ${quote(value)}`;
   if (typeof value === 'number')
     return Number.isInteger(value) ? `the number ${value}` : `the decimal ${value}`;
-  return `${typeof value} ${String(value)}`;
+  return `the ${typeof value} ${String(value)}`;
 }
 
 /** A value as it appears in messages: JSON, cut short when long. */

@@ -10,7 +10,7 @@ import type {
   SecretObjectReference,
 } from './gateway-api.ts';
 import { GATEWAY_GROUP } from './gateway-api.ts';
-import { LABEL_MEANS, labels, qualifiedNameProblem, SUBDOMAIN_MEANS } from './names.ts';
+import { LABEL_MEANS, labels, qualifiedName, SUBDOMAIN_MEANS } from './names.ts';
 import { array, integer, object, type Rule, type StringSchema, string, withDefault } from './schema.ts';
 
 const subdomainSource = '[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*';
@@ -56,12 +56,14 @@ export function sectionName(): StringSchema {
   });
 }
 
-/** Route and listener hostnames: a wildcard `*.` label is allowed in front. */
+/** Route and listener hostnames (and Gateway addresses of type Hostname): `*.` is allowed in front. */
+export const hostnamePattern = new RegExp(`^(\\*\\.)?${subdomainSource}$`);
+
 export function hostname(): StringSchema {
   return string({
     minLength: 1,
     maxLength: 253,
-    pattern: new RegExp(`^(\\*\\.)?${subdomainSource}$`),
+    pattern: hostnamePattern,
     patternMeans:
       'a lowercase hostname such as "example.com", optionally starting with "*." (no port, no trailing dot)',
   });
@@ -81,7 +83,7 @@ export function portNumber() {
   return integer({ minimum: 1, maximum: 65535 });
 }
 
-export const headerNamePattern = /^[A-Za-z0-9!#$%&'*+\-.^_`|~]+$/;
+const headerNamePattern = /^[A-Za-z0-9!#$%&'*+\-.^_`|~]+$/;
 
 export function headerName(): StringSchema {
   return string({
@@ -180,14 +182,7 @@ const selectorOperators = ['In', 'NotIn', 'Exists', 'DoesNotExist'] as const;
 export function labelSelector() {
   const requirement = object<LabelSelectorRequirement>(
     {
-      key: string({
-        rules: [
-          (self, report) => {
-            const problem = qualifiedNameProblem(self);
-            if (problem) report(problem);
-          },
-        ],
-      }),
+      key: qualifiedName(),
       operator: string({ enum: selectorOperators }),
       values: array(string()),
     },

@@ -63,6 +63,18 @@ export function qualifiedNameProblem(value: string): string | undefined {
   return undefined;
 }
 
+/** A string that must be a qualified name (label selector keys, `appProtocol`). */
+export function qualifiedName(): StringSchema {
+  return string({
+    rules: [
+      (self, report) => {
+        const problem = qualifiedNameProblem(self);
+        if (problem) report(problem);
+      },
+    ],
+  });
+}
+
 export function labelValue(): StringSchema {
   return string({
     maxLength: 63,

@@ -168,8 +168,3 @@ export function dropped(): DroppedSchema {
 export function withDefault<S extends Schema>(schema: S, value: unknown): S {
   return { ...schema, default: value };
 }
-
-/** A copy of a schema with more rules. */
-export function withRules<S extends Schema, T>(schema: S, ...rules: Rule<T>[]): S {
-  return { ...schema, rules: [...(schema.rules ?? []), ...(storeRules(rules) ?? [])] };
-}

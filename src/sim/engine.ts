@@ -142,13 +142,15 @@ export class Engine {
       }
       request.lastTokenMs = now;
       this.#observer.onToken(request, previous === undefined ? undefined : now - previous);
-      request.spec.events.onToken(token, now);
-      if (request.numOutput >= request.spec.maxTokens || request.tokens.length >= this.config.maxModelLen) {
-        this.#finish(request, 'length');
-      } else if (request.numOutput >= request.spec.output.length) {
-        this.#finish(request, 'stop');
-      }
+      const finish = this.#finishReason(request);
+      request.spec.events.onToken(token, now, finish);
+      if (finish !== undefined) this.#finish(request, finish);
     }
+  }
+
+  #finishReason(request: SimRequest): FinishReason | undefined {
+    if (request.numOutput >= request.spec.maxTokens || request.tokens.length >= this.config.maxModelLen) return 'length';
+    return request.numOutput >= request.spec.output.length ? 'stop' : undefined;
   }
 
   #finish(request: SimRequest, reason: FinishReason): void {

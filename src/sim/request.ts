@@ -17,7 +17,8 @@ export interface RequestOutcome {
 
 /** How the engine reports progress to whoever submitted the request (the HTTP layer, a test). */
 export interface RequestEvents {
-  onToken(tokenId: number, nowMs: number): void;
+  /** `finish` is set on the request's last token, which `onFinish` follows at once. */
+  onToken(tokenId: number, nowMs: number, finish: FinishReason | undefined): void;
   onFinish(outcome: RequestOutcome, nowMs: number): void;
 }
 

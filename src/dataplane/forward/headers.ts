@@ -23,7 +23,8 @@ const hopByHop = new Set([
 
 /** Extra names a `Connection` header declares hop-by-hop, or null when it declares none. */
 function connectionNamed(connection: string | string[] | undefined): Set<string> | null {
-  if (connection === undefined) return null;
+  // The values nearly every peer sends name no extra header; skip splitting them.
+  if (connection === undefined || connection === 'keep-alive' || connection === 'close') return null;
   let named: Set<string> | null = null;
   for (const token of String(connection).split(',')) {
     const name = token.trim().toLowerCase();
@@ -46,7 +47,7 @@ export function upstreamRequestHeaders(
   proto: 'http' | 'https',
 ): string[] {
   const headers: string[] = [];
-  let connection: Set<string> | null = null;
+  let connection: string | undefined;
   let host: string | undefined;
   let forwardedFor: string | undefined;
   let forwardedProto: string | undefined;
@@ -57,7 +58,7 @@ export function upstreamRequestHeaders(
     const value = raw[i + 1];
     const lower = name.toLowerCase();
     if (hopByHop.has(lower)) {
-      if (lower === 'connection') connection = connectionNamed(value);
+      if (lower === 'connection') connection = connection === undefined ? value : `${connection},${value}`;
       continue;
     }
     switch (lower) {
@@ -80,7 +81,8 @@ export function upstreamRequestHeaders(
     }
     headers.push(name, value);
   }
-  if (connection !== null) removeFromHeaderList(headers, connection);
+  const named = connectionNamed(connection);
+  if (named !== null) removeFromHeaderList(headers, named);
   headers.push(
     'x-forwarded-for',
     appendHop(forwardedFor, clientAddress),

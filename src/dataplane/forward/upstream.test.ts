@@ -27,10 +27,16 @@ describe('forwarding when things go wrong', () => {
   /** Resolves when the upstream sees the streaming request's connection close. */
   let streamClosed: Promise<void>;
   let markStreamClosed: () => void;
+  /** Resolves when the upstream sees the upload's request end early. */
+  let uploadCut: Promise<void>;
+  let markUploadCut: () => void;
 
   before(async () => {
     streamClosed = new Promise((resolve) => {
       markStreamClosed = resolve;
+    });
+    uploadCut = new Promise((resolve) => {
+      markUploadCut = resolve;
     });
     upstream = await startEchoUpstream('failing', (req, res) => {
       switch (req.url) {
@@ -44,6 +50,30 @@ describe('forwarding when things go wrong', () => {
           return true;
         case '/hang':
           return true;
+        case '/upload':
+          req.resume();
+          req.on('close', () => {
+            if (!req.complete) markUploadCut();
+          });
+          return true;
+        case '/big': {
+          const size = Number(req.headers['x-size']);
+          res.writeHead(200, { 'content-type': 'application/octet-stream' });
+          const chunk = Buffer.alloc(64 * 1024, 'x');
+          let sent = 0;
+          const pump = () => {
+            while (sent < size) {
+              sent += chunk.length;
+              if (!res.write(chunk)) {
+                res.once('drain', pump);
+                return;
+              }
+            }
+            res.end();
+          };
+          pump();
+          return true;
+        }
         case '/stream': {
           res.writeHead(200, { 'content-type': 'text/event-stream' });
           const tick = setInterval(() => res.write('data: token\n\n'), 5);
@@ -118,6 +148,40 @@ describe('forwarding when things go wrong', () => {
     const reply = await send({ port, path: '/slow-total' });
     assert.equal(reply.status, 504);
     assert.equal(JSON.parse(reply.body).error.code, 'request_timeout');
+  });
+
+  test('large bodies stream both ways with backpressure and arrive whole', async () => {
+    const upload = Buffer.alloc(4 * 1024 * 1024, 'u').toString();
+    const echoed = await send({ port, method: 'POST', path: '/echo-upload', body: upload });
+    assert.equal(JSON.parse(echoed.body).body.length, upload.length);
+    const size = 16 * 1024 * 1024;
+    const req = http.request({ port, host: '127.0.0.1', path: '/big', headers: { 'x-size': size }, agent: false });
+    req.end();
+    const [res] = (await once(req, 'response')) as [http.IncomingMessage];
+    let received = 0;
+    for await (const chunk of res) {
+      received += (chunk as Buffer).length;
+      // A slow reader makes the gateway's writes back up, so it must pause the upstream.
+      if (received % (1024 * 1024) < 65536) await new Promise((resolve) => setImmediate(resolve));
+    }
+    assert.equal(received, size);
+  });
+
+  test('a client that leaves mid-upload aborts the upstream request and harms nothing', async () => {
+    const req = http.request({
+      port,
+      host: '127.0.0.1',
+      path: '/upload',
+      method: 'POST',
+      headers: { 'content-length': 10 * 1024 * 1024 },
+      agent: false,
+    });
+    req.on('error', () => {});
+    req.write(Buffer.alloc(64 * 1024));
+    await once(upstream.server, 'request');
+    req.destroy();
+    await uploadCut;
+    assert.equal((await send({ port, path: '/ok' })).status, 200);
   });
 
   test('a client that leaves mid-stream aborts the upstream request and harms nothing', async () => {

@@ -51,7 +51,7 @@ export function forward(exchange: Exchange, endpoint: UpstreamEndpoint, timeouts
   const { req, res } = exchange;
   const handler = new UpstreamHandler(exchange, endpoint.origin);
   (res as TrackedResponse)[kUpstream] = handler;
-  res.once('close', onClientClose);
+  res.on('close', onClientClose);
   handler.startTimers(timeouts);
   // The server routes `Expect: 100-continue` requests here without answering; only a request that is
   // really forwarded asks the client for its body.

@@ -70,6 +70,30 @@ describe('socket lifecycle', () => {
     await plane.close();
   });
 
+  test('close lets a request in flight finish, then stops listening', async () => {
+    const plane = new DataPlane({ log: quiet });
+    const port = await freePort();
+    let arrived: () => void = () => {};
+    const held = new Promise<void>((resolve) => {
+      arrived = resolve;
+    });
+    let answer: () => void = () => {};
+    const upstream = await startEchoUpstream('held', (_req, res) => {
+      answer = () => res.end('finished');
+      arrived();
+      return true;
+    });
+    await plane.apply(ir([httpPort(port, [route('r', { backends: [toCluster('held')] })])], [cluster('held', upstream.port)]));
+    const inFlight = send({ port, path: '/' });
+    await held;
+    const closing = plane.close();
+    await assert.rejects(send({ port }), { code: 'ECONNREFUSED' });
+    answer();
+    assert.equal((await inFlight).body, 'finished');
+    await closing;
+    await upstream.close();
+  });
+
   test('a socket that cannot be bound is reported and the others keep serving', async () => {
     const plane = new DataPlane({ log: quiet });
     const taken = http.createServer();

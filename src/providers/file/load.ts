@@ -46,7 +46,13 @@ async function findFiles(path: string, visited: Set<string>, problems: FileProbl
   const real = await realpath(path);
   if (visited.has(real)) return []; // a symlink loop, or a directory given twice
   visited.add(real);
-  const names = (await readdir(path)).filter((name) => !name.startsWith('.')).sort(byteOrder);
+  let names: string[];
+  try {
+    names = (await readdir(path)).filter((name) => !name.startsWith('.')).sort(byteOrder);
+  } catch (error) {
+    problems.push({ file: path, line: 0, severity: 'error', message: `cannot read: ${reason(error)}` });
+    return [];
+  }
   const files: string[] = [];
   for (const name of names) {
     const child = join(path, name);
@@ -79,10 +85,9 @@ export async function loadDirectories(
 ): Promise<{ objects: LoadedObject[]; problems: FileProblem[]; files: string[] }> {
   const problems: FileProblem[] = [];
   const visited = new Set<string>();
-  const files: string[] = [];
-  for (const dir of dirs) {
-    for (const file of await findFiles(dir, visited, problems)) if (!files.includes(file)) files.push(file);
-  }
+  const found = new Set<string>(); // a file named directly may also be under a named directory
+  for (const dir of dirs) for (const file of await findFiles(dir, visited, problems)) found.add(file);
+  const files = [...found];
   const objects: LoadedObject[] = [];
   const seen = new Map<string, SourceLocation>();
   for (const file of files) {

@@ -4,14 +4,7 @@ import { isIPv4, isIPv6 } from 'node:net';
 import { quote } from '../check.ts';
 import type { EndpointSlice, EndpointSliceEndpoint, EndpointSlicePort } from '../core.ts';
 import { defineKind } from '../kind.ts';
-import {
-  dnsLabel,
-  dnsSubdomain,
-  isDnsLabel,
-  isDnsSubdomain,
-  labels,
-  qualifiedNameProblem,
-} from '../names.ts';
+import { dnsLabel, dnsSubdomain, isDnsLabel, isDnsSubdomain, labels, qualifiedName } from '../names.ts';
 import { array, boolean, integer, object, preserved, string } from '../schema.ts';
 
 type AddressType = EndpointSlice['addressType'];
@@ -47,14 +40,7 @@ const port = object<EndpointSlicePort>({
   }),
   port: integer(),
   protocol: string({ enum: ['TCP', 'UDP', 'SCTP'], default: 'TCP' }),
-  appProtocol: string({
-    rules: [
-      (self, report) => {
-        const problem = qualifiedNameProblem(self);
-        if (problem) report(problem);
-      },
-    ],
-  }),
+  appProtocol: qualifiedName(),
 });
 
 const addressChecks: Record<AddressType, { valid: (address: string) => boolean; means: string }> = {

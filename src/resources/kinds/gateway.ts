@@ -13,7 +13,6 @@ import {
   type GatewayTLS,
   type GatewayTLSConfig,
   type Listener,
-  type LocalParametersReference,
   type ObjectReference,
   type RouteGroupKind,
   type TLSConfig,
@@ -21,8 +20,10 @@ import {
 import {
   group,
   hostname,
+  hostnamePattern,
   kind,
   labelSelector,
+  localObjectReference,
   namespace,
   objectName,
   portNumber,
@@ -155,10 +156,7 @@ const address = object<GatewaySpecAddress>(
             'value',
           ]);
         }
-        if (
-          self.type === 'Hostname' &&
-          !/^(\*\.)?[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/.test(self.value)
-        ) {
+        if (self.type === 'Hostname' && !hostnamePattern.test(self.value)) {
           report(`invalid value ${quote(self.value)}: must be a lowercase hostname for type Hostname`, [
             'value',
           ]);
@@ -183,10 +181,7 @@ const infrastructure = object<NonNullable<GatewaySpec['infrastructure']>>({
     maxProperties: 16,
     keyProblem: qualifiedNameProblem,
   }),
-  parametersRef: object<LocalParametersReference>(
-    { group: group(), kind: kind(), name: objectName() },
-    { required: ['group', 'kind', 'name'] },
-  ),
+  parametersRef: localObjectReference(),
 });
 
 const allowedListeners = object<AllowedListeners>({

@@ -22,7 +22,7 @@ import {
 import { array, boolean, integer, object, type Rule, string } from '../schema.ts';
 
 /** Each filter type and the field that carries its settings; exactly that field is set for that type. */
-export const filterFields = {
+const filterFields = {
   RequestHeaderModifier: 'requestHeaderModifier',
   ResponseHeaderModifier: 'responseHeaderModifier',
   RequestMirror: 'requestMirror',

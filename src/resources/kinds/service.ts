@@ -5,14 +5,7 @@ import { isIP } from 'node:net';
 import { quote } from '../check.ts';
 import type { Service, ServicePort } from '../core.ts';
 import { defineKind } from '../kind.ts';
-import {
-  dns1035Label,
-  dnsLabel,
-  isDnsSubdomain,
-  labels,
-  portNameProblem,
-  qualifiedNameProblem,
-} from '../names.ts';
+import { dns1035Label, dnsLabel, isDnsSubdomain, labels, portNameProblem, qualifiedName } from '../names.ts';
 import { array, dropped, integer, intOrString, object, preserved, type Rule, string } from '../schema.ts';
 
 /** A Service port as written; `nodePort` is valid but not used by Sluice, so the shared type leaves it out. */
@@ -28,14 +21,7 @@ const port = object<ServicePortFields>(
   {
     name: dnsLabel(),
     protocol: string({ enum: protocols, default: 'TCP' }),
-    appProtocol: string({
-      rules: [
-        (self, report) => {
-          const problem = qualifiedNameProblem(self);
-          if (problem) report(problem);
-        },
-      ],
-    }),
+    appProtocol: qualifiedName(),
     port: integer({ minimum: 1, maximum: 65535 }),
     targetPort: intOrString({
       rules: [
