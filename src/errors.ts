@@ -91,6 +91,7 @@ export const errorRegistry = {
   },
   sim_not_found: { status: 404, type: 'NotFoundError', message: 'No route for {method} {path}.' },
   sim_body_too_large: { status: 413, type: 'BadRequestError', message: 'The request body exceeds {limit} bytes.' },
+  sim_internal_error: { status: 500, type: 'InternalServerError', message: 'The simulator failed: {reason}' },
   sim_invalid_config: { status: 400, type: 'invalid_config', message: '{reason}' },
   // Command line
   cli_usage: { status: 2, type: 'usage_error', message: '{reason}' },

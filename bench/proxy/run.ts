@@ -8,7 +8,7 @@ import { availableParallelism, loadavg, release, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { parseArgs } from 'node:util';
-import { parseDuration } from '../../src/translate/duration.ts';
+import { parseDuration } from '../../src/resources/gateway-shared.ts';
 import { proxyConfig, startNginx, upstreamConfig } from './nginx.ts';
 import {
   type BenchProcess,

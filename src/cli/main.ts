@@ -4,7 +4,7 @@ import { readFileSync } from 'node:fs';
 import { SluiceError } from '../errors.ts';
 import { runDemo } from './demo.ts';
 import { runServe, serveUsage } from './serve.ts';
-import { runValidate } from './validate.ts';
+import { runValidate, validateUsage } from './validate.ts';
 
 const usage = `Usage: sluice <command> [options]
 
@@ -16,7 +16,7 @@ Commands:
   help      print this help, or "sluice help <command>"
 `;
 
-const commandUsage: Record<string, string> = { serve: serveUsage };
+const commandUsage: Record<string, string> = { serve: serveUsage, validate: validateUsage };
 
 function version(): string {
   const pkg: unknown = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8'));

@@ -281,3 +281,54 @@ describe('data plane over HTTP', () => {
     assert.match(text, /sluice_http_requests_total\{[^}]*route="none",code="404"\} \d+/);
   });
 });
+
+describe('listener selection on a shared HTTP port', () => {
+  const plane = new DataPlane({ log: quiet });
+  let port: number;
+  let upstream: EchoUpstream;
+
+  before(async () => {
+    upstream = await startEchoUpstream('u');
+    port = await freePort();
+    const listener = (id: string, hostname: string | null, path: string) => ({
+      id: `default/gw/${id}`,
+      hostname,
+      routes: [route(id, { match: prefixMatch(path), backends: [toCluster('u')] })],
+    });
+    await plane.apply(
+      ir(
+        [
+          {
+            ...httpPort(port, []),
+            listeners: [
+              listener('exact', 'abc.foo.example.com', '/abc'),
+              listener('wild', '*.foo.example.com', '/wild'),
+              listener('any', null, '/any'),
+            ],
+          },
+        ],
+        [cluster('u', upstream.port)],
+      ),
+    );
+  });
+
+  after(async () => {
+    await plane.close();
+    await upstream.close();
+  });
+
+  const cases: [host: string, path: string, status: number][] = [
+    ['abc.foo.example.com:1234', '/abc', 200],
+    ['ABC.foo.example.com', '/abc', 200],
+    ['abc.foo.example.com', '/wild', 404],
+    ['x.y.foo.example.com', '/wild', 200],
+    ['foo.example.com', '/wild', 404],
+    ['foo.example.com', '/any', 200],
+    ['other.org', '/abc', 404],
+  ];
+  for (const [host, path, status] of cases) {
+    test(`Host ${host} ${path} → ${status} (no fall-through between listeners)`, async () => {
+      assert.equal((await send({ port, path, headers: { host } })).status, status);
+    });
+  }
+});

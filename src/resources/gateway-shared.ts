@@ -97,13 +97,20 @@ export function headerName(): StringSchema {
 /** GEP-2257 durations: `500ms`, `10s`, `1h30m`. */
 export function duration(): StringSchema {
   return string({
-    pattern: /^([0-9]{1,5}(h|m|s|ms)){1,4}$/,
+    pattern: durationPattern,
     patternMeans:
       'a duration such as "500ms", "10s" or "1h30m": 1 to 4 groups of up to 5 digits followed by h, m, s or ms',
   });
 }
 
 const unitMs: Record<string, number> = { h: 3_600_000, m: 60_000, s: 1000, ms: 1 };
+
+const durationPattern = /^([0-9]{1,5}(h|m|s|ms)){1,4}$/;
+
+/** Milliseconds of a GEP-2257 duration such as `1h30m`, or undefined when the text is not one. */
+export function parseDuration(text: string): number | undefined {
+  return durationPattern.test(text) ? durationMs(text) : undefined;
+}
 
 /** Milliseconds of a duration that matched `duration()`. */
 export function durationMs(value: string): number {

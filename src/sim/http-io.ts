@@ -36,7 +36,10 @@ export function sendText(res: ServerResponse, status: number, text: string, cont
 
 /** vLLM's ErrorResponse: `{"error": {"message", "type", "param", "code": <HTTP status>}}`. */
 export function sendError(res: ServerResponse, error: unknown, status?: number): void {
-  const known = error instanceof SluiceError ? error : new SluiceError('sim_overloaded');
+  const known =
+    error instanceof SluiceError
+      ? error
+      : new SluiceError('sim_internal_error', { reason: error instanceof Error ? error.message : String(error) });
   const code = status ?? known.status;
   if (res.headersSent) {
     res.destroy();

@@ -18,9 +18,9 @@ import type {
   HTTPRouteMatch,
   HTTPRouteRule,
 } from '../resources/gateway-api.ts';
+import { durationMs } from '../resources/gateway-shared.ts';
 import { type BackendProblemReason, resolveBackend } from './backends.ts';
 import type { TranslateContext } from './context.ts';
-import { parseDuration } from './duration.ts';
 
 export interface CompiledRule {
   index: number;
@@ -162,9 +162,9 @@ function compileBackend(
 }
 
 function compileTimeouts(rule: HTTPRouteRule): IRTimeouts | undefined {
-  const request = rule.timeouts?.request === undefined ? undefined : parseDuration(rule.timeouts.request);
+  const request = rule.timeouts?.request === undefined ? undefined : durationMs(rule.timeouts.request);
   const backendRequest =
-    rule.timeouts?.backendRequest === undefined ? undefined : parseDuration(rule.timeouts.backendRequest);
+    rule.timeouts?.backendRequest === undefined ? undefined : durationMs(rule.timeouts.backendRequest);
   if (!request && !backendRequest) return undefined;
   return {
     ...(request ? { requestMs: request } : {}),

@@ -21,11 +21,21 @@ test('an h2c cluster is reached over HTTP/2, with the Host as :authority', async
   const report = await plane.apply({
     ports: [httpPort(port, [route('r', { backends: [toCluster('h2c')] })])],
     clusters: {
-      h2c: { id: 'h2c', protocol: 'h2c', endpoints: [{ address: '127.0.0.1', port: (upstream.address() as AddressInfo).port }] },
+      h2c: {
+        id: 'h2c',
+        protocol: 'h2c',
+        endpoints: [{ address: '127.0.0.1', port: (upstream.address() as AddressInfo).port }],
+      },
     },
   });
   assert.deepEqual(report.failed, []);
-  const reply = await send({ port, method: 'POST', path: '/v1/x?y=1', body: 'abc', headers: { host: 'svc.example' } });
+  const reply = await send({
+    port,
+    method: 'POST',
+    path: '/v1/x?y=1',
+    body: 'abc',
+    headers: { host: 'svc.example' },
+  });
   assert.equal(reply.body, '2.0 POST /v1/x?y=1 svc.example');
   await plane.close();
   upstream.close();

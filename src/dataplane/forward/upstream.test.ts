@@ -155,7 +155,13 @@ describe('forwarding when things go wrong', () => {
     const echoed = await send({ port, method: 'POST', path: '/echo-upload', body: upload });
     assert.equal(JSON.parse(echoed.body).body.length, upload.length);
     const size = 16 * 1024 * 1024;
-    const req = http.request({ port, host: '127.0.0.1', path: '/big', headers: { 'x-size': size }, agent: false });
+    const req = http.request({
+      port,
+      host: '127.0.0.1',
+      path: '/big',
+      headers: { 'x-size': size },
+      agent: false,
+    });
     req.end();
     const [res] = (await once(req, 'response')) as [http.IncomingMessage];
     let received = 0;

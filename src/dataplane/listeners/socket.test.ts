@@ -83,7 +83,9 @@ describe('socket lifecycle', () => {
       arrived();
       return true;
     });
-    await plane.apply(ir([httpPort(port, [route('r', { backends: [toCluster('held')] })])], [cluster('held', upstream.port)]));
+    await plane.apply(
+      ir([httpPort(port, [route('r', { backends: [toCluster('held')] })])], [cluster('held', upstream.port)]),
+    );
     const inFlight = send({ port, path: '/' });
     await held;
     const closing = plane.close();
