@@ -36,6 +36,15 @@ export interface IRListener {
 export interface IRListenerTLS {
   /** PEM certificate chains and keys; SNI picks the listener, then the certificate. */
   certificates: IRCertificate[];
+  /** Frontend mTLS: client certificates are requested and checked against these CAs. */
+  clientValidation?: IRClientValidation;
+}
+
+export interface IRClientValidation {
+  /** PEM CA bundles a client certificate must chain to. */
+  caPems: string[];
+  /** `AllowValidOnly`: no valid client certificate, no connection. `AllowInsecureFallback`: accept without one. */
+  mode: 'AllowValidOnly' | 'AllowInsecureFallback';
 }
 
 export interface IRCertificate {
@@ -58,6 +67,28 @@ export interface IRRoute {
   /** Weighted backends; empty means "no backendRefs" (answered 500) unless a filter answers first. */
   backends: IRBackend[];
   timeouts?: IRTimeouts;
+  retry?: IRRetry;
+  sessionPersistence?: IRSessionPersistence;
+  /** `grpc` entries come from GRPCRoutes: errors are answered as gRPC statuses (UNIMPLEMENTED, UNAVAILABLE). */
+  kind?: 'http' | 'grpc';
+}
+
+export interface IRRetry {
+  /** HTTP statuses that are retried; connection errors are always retried. */
+  codes: number[];
+  /** How many retries after the first try. */
+  attempts: number;
+  /** Minimum wait between tries, ms. */
+  backoffMs: number;
+}
+
+export interface IRSessionPersistence {
+  type: 'Cookie' | 'Header';
+  /** Cookie or header name carrying the session. */
+  name: string;
+  /** Cookie lifetime: `Permanent` sets Max-Age from `absoluteTimeoutMs`. */
+  lifetime: 'Session' | 'Permanent';
+  absoluteTimeoutMs?: number;
 }
 
 export interface IRTimeouts {
@@ -113,8 +144,28 @@ export type IRFilter =
   | { type: 'ResponseHeaderModifier'; modifier: IRHeaderModifier }
   | { type: 'RequestRedirect'; redirect: IRRedirect }
   | { type: 'URLRewrite'; rewrite: IRRewrite }
+  | { type: 'RequestMirror'; mirror: IRMirror }
+  | { type: 'CORS'; cors: IRCors }
   /** A filter that could not be honoured (e.g. unresolvable ExtensionRef): the request gets this status. */
   | { type: 'DirectResponse'; status: number };
+
+export interface IRMirror {
+  /** The cluster that gets a copy; its responses are discarded. */
+  cluster: string;
+  /** Share of requests mirrored: numerator / denominator. */
+  numerator: number;
+  denominator: number;
+}
+
+export interface IRCors {
+  /** Exact origins or patterns with `*` (a lone `*` allows any origin). */
+  allowOrigins: string[];
+  allowCredentials: boolean;
+  allowMethods: string[];
+  allowHeaders: string[];
+  exposeHeaders: string[];
+  maxAgeSeconds: number;
+}
 
 /** One weighted choice of a rule. `target` says where a request that picks it goes. */
 export interface IRBackend {
@@ -126,7 +177,7 @@ export interface IRBackend {
 
 export type IRBackendTarget =
   | { kind: 'cluster'; cluster: string }
-  /** An invalid reference: requests that pick it get `status` (500 per spec). */
+  /** An invalid reference: requests that pick it get `status` (500 per spec; gRPC entries answer UNAVAILABLE). */
   | { kind: 'invalid'; status: number; reason: string };
 
 export type IRUpstreamProtocol = 'http1' | 'h2c' | 'ws';
@@ -136,6 +187,19 @@ export interface IRCluster {
   protocol: IRUpstreamProtocol;
   /** Ready endpoints; empty means 503. */
   endpoints: IREndpoint[];
+  /** TLS to the endpoints (BackendTLSPolicy). Absent: plaintext. */
+  tls?: IRUpstreamTLS;
+}
+
+export interface IRUpstreamTLS {
+  /** SNI and the name the server certificate must carry (unless `subjectAltNames` is set). */
+  serverName: string;
+  /** PEM CA bundles to trust, or the system store. */
+  ca: { pems: string[] } | 'system';
+  /** When set, the certificate must carry one of these instead of `serverName`. */
+  subjectAltNames?: { type: 'Hostname' | 'URI'; value: string }[];
+  /** Client certificate presented to the backend (Gateway `tls.backend.clientCertificateRef`). */
+  clientCertificate?: IRCertificate;
 }
 
 export interface IREndpoint {
