@@ -1,26 +1,19 @@
 // HTTPRoute rules → IR pieces (matches, filters, weighted backends), with the problems each rule has.
 
-import type {
-  IRBackend,
-  IRCluster,
-  IRFilter,
-  IRHeaderModifier,
-  IRMatch,
-  IRPathModifier,
-  IRTimeouts,
-} from '../ir/types.ts';
+import type { IRBackend, IRCluster, IRFilter, IRMatch, IRTimeouts, IRValueMatch } from '../ir/types.ts';
 import type {
   HTTPBackendRef,
-  HTTPHeaderFilter,
-  HTTPPathModifier,
+  HTTPHeaderMatch,
   HTTPRoute,
   HTTPRouteFilter,
   HTTPRouteMatch,
   HTTPRouteRule,
 } from '../resources/gateway-api.ts';
 import { durationMs } from '../resources/gateway-shared.ts';
+import type { KubeObject } from '../resources/object.ts';
 import { type BackendProblemReason, resolveBackend } from './backends.ts';
 import type { TranslateContext } from './context.ts';
+import { compileFilters, type FilterEnvironment } from './filters.ts';
 
 export interface CompiledRule {
   index: number;
@@ -38,45 +31,59 @@ export function compileRules(
   route: HTTPRoute,
   clusters: Map<string, IRCluster>,
 ): CompiledRule[] {
-  return (route.spec.rules ?? []).map((rule, index) => compileRule(context, route, rule, index, clusters));
+  return (route.spec.rules ?? []).map((rule, index) => {
+    const compiled = newRule(index, (rule.matches ?? [{}]).map(compileMatch));
+    const env = ruleEnvironment(context, route, compiled, clusters);
+    compiled.filters = compileFilters(rule.filters ?? [], env);
+    compiled.backends = compileBackends(rule.backendRefs ?? [], env);
+    const timeouts = compileTimeouts(rule);
+    if (timeouts) compiled.timeouts = timeouts;
+    return compiled;
+  });
 }
 
-function compileRule(
+export function newRule(index: number, matches: IRMatch[]): CompiledRule {
+  return { index, matches, filters: [], backends: [], refProblems: [] };
+}
+
+/** How filters and backendRefs of one rule resolve references and report problems. */
+export function ruleEnvironment(
   context: TranslateContext,
-  route: HTTPRoute,
-  rule: HTTPRouteRule,
-  index: number,
+  route: KubeObject,
+  rule: CompiledRule,
   clusters: Map<string, IRCluster>,
-): CompiledRule {
-  const compiled: CompiledRule = {
-    index,
-    matches: (rule.matches ?? [{}]).map(compileMatch),
-    filters: [],
-    backends: [],
-    refProblems: [],
+): FilterEnvironment {
+  return {
+    resolveBackend: (ref) => resolveBackend(context, route, ref, clusters),
+    refProblem: (problem) => rule.refProblems.push(problem),
+    unsupported: (reason) => {
+      rule.unsupported ??= reason;
+    },
   };
-  const filters = compileFilters(rule.filters ?? [], compiled);
-  compiled.filters = filters;
-  for (const ref of rule.backendRefs ?? [])
-    compiled.backends.push(compileBackend(context, route, ref, compiled, clusters));
-  const timeouts = compileTimeouts(rule);
-  if (timeouts) compiled.timeouts = timeouts;
-  return compiled;
+}
+
+export function compileBackends(
+  refs: (HTTPBackendRef & { filters?: HTTPRouteFilter[] })[],
+  env: FilterEnvironment,
+): IRBackend[] {
+  return refs.map((ref) => {
+    const resolution = env.resolveBackend(ref);
+    if (resolution.problem) env.refProblem(resolution.problem);
+    return {
+      weight: ref.weight ?? 1,
+      target: resolution.target,
+      filters: compileFilters(ref.filters ?? [], env),
+    };
+  });
 }
 
 function compileMatch(match: HTTPRouteMatch): IRMatch {
   const path = match.path ?? { type: 'PathPrefix', value: '/' };
-  const headerNames = new Set<string>();
   const queryNames = new Set<string>();
   const compiled: IRMatch = {
     path: { type: path.type ?? 'PathPrefix', value: path.value ?? '/' },
-    // Only the first entry for a name counts (header names compare case-insensitively).
-    headers: (match.headers ?? []).flatMap((header) => {
-      const name = header.name.toLowerCase();
-      if (headerNames.has(name)) return [];
-      headerNames.add(name);
-      return [{ name, type: header.type ?? 'Exact', value: header.value }];
-    }),
+    headers: compileHeaderMatches(match.headers ?? []),
+    // Only the first entry for a name counts.
     queryParams: (match.queryParams ?? []).flatMap((param) => {
       if (queryNames.has(param.name)) return [];
       queryNames.add(param.name);
@@ -87,101 +94,24 @@ function compileMatch(match: HTTPRouteMatch): IRMatch {
   return compiled;
 }
 
-function compileFilters(filters: HTTPRouteFilter[], rule: CompiledRule): IRFilter[] {
-  const compiled: IRFilter[] = [];
-  for (const filter of filters) {
-    switch (filter.type) {
-      case 'RequestHeaderModifier':
-        compiled.push({
-          type: 'RequestHeaderModifier',
-          modifier: headerModifier(filter.requestHeaderModifier),
-        });
-        break;
-      case 'ResponseHeaderModifier':
-        compiled.push({
-          type: 'ResponseHeaderModifier',
-          modifier: headerModifier(filter.responseHeaderModifier),
-        });
-        break;
-      case 'RequestRedirect': {
-        const redirect = filter.requestRedirect ?? {};
-        compiled.push({
-          type: 'RequestRedirect',
-          redirect: {
-            ...(redirect.scheme === 'http' || redirect.scheme === 'https' ? { scheme: redirect.scheme } : {}),
-            ...(redirect.hostname ? { hostname: redirect.hostname } : {}),
-            ...(redirect.port ? { port: redirect.port } : {}),
-            ...(redirect.path ? { path: pathModifier(redirect.path) } : {}),
-            statusCode: redirect.statusCode ?? 302,
-          },
-        });
-        break;
-      }
-      case 'URLRewrite': {
-        const rewrite = filter.urlRewrite ?? {};
-        compiled.push({
-          type: 'URLRewrite',
-          rewrite: {
-            ...(rewrite.hostname ? { hostname: rewrite.hostname } : {}),
-            ...(rewrite.path ? { path: pathModifier(rewrite.path) } : {}),
-          },
-        });
-        break;
-      }
-      case 'ExtensionRef': {
-        // An unresolvable extension must not be skipped: its requests get a 500.
-        const ref = filter.extensionRef;
-        compiled.push({ type: 'DirectResponse', status: 500 });
-        rule.refProblems.push({
-          reason: 'InvalidKind',
-          message: `ExtensionRef ${ref?.group}/${ref?.kind} ${ref?.name} is not a kind Sluice supports`,
-        });
-        break;
-      }
-      default:
-        rule.unsupported ??= `filter type ${filter.type} is not supported yet`;
-    }
-  }
-  return compiled;
-}
-
-function compileBackend(
-  context: TranslateContext,
-  route: HTTPRoute,
-  ref: HTTPBackendRef,
-  rule: CompiledRule,
-  clusters: Map<string, IRCluster>,
-): IRBackend {
-  const resolution = resolveBackend(context, route, ref, clusters);
-  if (resolution.problem) rule.refProblems.push(resolution.problem);
-  return {
-    weight: ref.weight ?? 1,
-    target: resolution.target,
-    filters: compileFilters(ref.filters ?? [], rule),
-  };
+/** Header matches with lower-cased names; only the first entry for a name counts. */
+export function compileHeaderMatches(headers: HTTPHeaderMatch[]): IRValueMatch[] {
+  const names = new Set<string>();
+  return headers.flatMap((header) => {
+    const name = header.name.toLowerCase();
+    if (names.has(name)) return [];
+    names.add(name);
+    return [{ name, type: header.type ?? 'Exact', value: header.value }];
+  });
 }
 
 function compileTimeouts(rule: HTTPRouteRule): IRTimeouts | undefined {
-  const request = rule.timeouts?.request === undefined ? undefined : durationMs(rule.timeouts.request);
+  const request = rule.timeouts?.request === undefined ? 0 : durationMs(rule.timeouts.request);
   const backendRequest =
-    rule.timeouts?.backendRequest === undefined ? undefined : durationMs(rule.timeouts.backendRequest);
+    rule.timeouts?.backendRequest === undefined ? 0 : durationMs(rule.timeouts.backendRequest);
   if (!request && !backendRequest) return undefined;
   return {
     ...(request ? { requestMs: request } : {}),
     ...(backendRequest ? { backendRequestMs: backendRequest } : {}),
   };
-}
-
-function headerModifier(filter: HTTPHeaderFilter | undefined): IRHeaderModifier {
-  return {
-    set: (filter?.set ?? []).map((header) => [header.name, header.value]),
-    add: (filter?.add ?? []).map((header) => [header.name, header.value]),
-    remove: filter?.remove ?? [],
-  };
-}
-
-function pathModifier(modifier: HTTPPathModifier): IRPathModifier {
-  return modifier.type === 'ReplaceFullPath'
-    ? { type: 'ReplaceFullPath', value: modifier.replaceFullPath ?? '/' }
-    : { type: 'ReplacePrefixMatch', value: modifier.replacePrefixMatch ?? '/' };
 }
