@@ -1,6 +1,7 @@
 // End-to-end behaviour of the data plane over real sockets: routing, backends, filters, errors.
 
 import assert from 'node:assert/strict';
+import { once } from 'node:events';
 import http from 'node:http';
 import { after, before, describe, test } from 'node:test';
 import { metricsRegistry } from '../observability/metrics.ts';
@@ -112,6 +113,34 @@ describe('data plane over HTTP', () => {
               match: { path: { type: 'Exact', value: '/exact' }, headers: [], queryParams: [] },
               backends: [toCluster('b')],
             }),
+            route('cors', {
+              match: prefixMatch('/cors'),
+              filters: [
+                {
+                  type: 'CORS',
+                  cors: {
+                    allowOrigins: ['https://*.bar.com'],
+                    allowCredentials: false,
+                    allowMethods: ['GET'],
+                    allowHeaders: [],
+                    exposeHeaders: ['x-upstream'],
+                    maxAgeSeconds: 5,
+                  },
+                },
+              ],
+              backends: [toCluster('a')],
+            }),
+            route('mirror', {
+              match: prefixMatch('/mirror'),
+              filters: [
+                {
+                  type: 'RequestHeaderModifier',
+                  modifier: { set: [['x-before-mirror', 'yes']], add: [], remove: [] },
+                },
+                { type: 'RequestMirror', mirror: { cluster: 'c', numerator: 1, denominator: 1 } },
+              ],
+              backends: [toCluster('a')],
+            }),
             route('echo', { match: prefixMatch('/echo'), backends: [toCluster('a')] }),
           ]),
         ],
@@ -188,7 +217,7 @@ describe('data plane over HTTP', () => {
     );
     for (const reply of replies) counts[parseEcho(reply).upstream]++;
     agent.destroy();
-    assert.equal(counts.c, 0);
+    assert.equal(counts.c, 0, 'weight 0 is never picked');
     assert.equal(counts.a + counts.b, total);
     assert.ok(Math.abs(counts.a / total - 0.7) < 0.08, `a got ${counts.a} of ${total}`);
   });
@@ -253,6 +282,51 @@ describe('data plane over HTTP', () => {
     const echo = parseEcho(await send({ port, path: '/prefix/one/two?k=v' }));
     assert.equal(echo.url, '/one/two?k=v');
     assert.equal(echo.headers.host, 'rewritten.example');
+  });
+
+  test('answers CORS preflights at the gateway and adds allow headers to actual responses', async () => {
+    const preflight = await send({
+      port,
+      method: 'OPTIONS',
+      path: '/cors',
+      headers: { origin: 'https://www.bar.com', 'access-control-request-method': 'GET' },
+    });
+    assert.equal(preflight.status, 200);
+    assert.equal(preflight.headers['access-control-allow-origin'], 'https://www.bar.com');
+    assert.equal(preflight.headers['access-control-allow-methods'], 'GET');
+    assert.equal(a.seen.filter((req) => req.method === 'OPTIONS').length, 0, 'preflights are not forwarded');
+
+    const refused = await send({
+      port,
+      method: 'OPTIONS',
+      path: '/cors',
+      headers: { origin: 'https://foobar.com', 'access-control-request-method': 'GET' },
+    });
+    assert.equal(refused.headers['access-control-allow-origin'], undefined);
+
+    const actual = await send({ port, path: '/cors', headers: { origin: 'https://www.bar.com' } });
+    assert.equal(actual.status, 200);
+    assert.equal(actual.headers['access-control-allow-origin'], 'https://www.bar.com');
+    assert.equal(actual.headers['access-control-expose-headers'], 'x-upstream');
+    const foreign = await send({ port, path: '/cors', headers: { origin: 'https://foobar.com' } });
+    assert.equal(foreign.headers['access-control-allow-origin'], undefined);
+  });
+
+  test('mirrors a request, body and earlier header changes included, and answers from the real backend', async () => {
+    // Read the copy's body beside the echo server, from the same 'request' event.
+    const mirrored = new Promise<{ req: http.IncomingMessage; body: Promise<string> }>((resolve) =>
+      c.server.once('request', (req: http.IncomingMessage) => {
+        const chunks: Buffer[] = [];
+        req.on('data', (chunk: Buffer) => chunks.push(chunk));
+        resolve({ req, body: once(req, 'end').then(() => Buffer.concat(chunks).toString()) });
+      }),
+    );
+    const reply = await send({ port, method: 'POST', path: '/mirror?m=1', body: 'copy me' });
+    assert.equal(parseEcho(reply).upstream, 'a');
+    const copy = await mirrored;
+    assert.equal(copy.req.url, '/mirror?m=1');
+    assert.equal(copy.req.headers['x-before-mirror'], 'yes');
+    assert.equal(await copy.body, 'copy me');
   });
 
   test('answers Expect: 100-continue and forwards the body', async () => {

@@ -1,10 +1,13 @@
 // One request in flight: what routing and filters read and change, local replies, and accounting.
 
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { Readable } from 'node:stream';
 import type { SluiceError } from '../errors.ts';
 import type { RouteMeter } from '../observability/metrics.ts';
 import type { CompiledHeaderModifier } from './filters/header-modifier.ts';
 import type { FilterTarget } from './filters/run.ts';
+import type { ClusterRuntime } from './forward/clusters.ts';
+import { BodyTee, sendMirror } from './forward/mirror.ts';
 import { hostWithoutPort } from './hostname.ts';
 import type { MatchInput } from './router/match.ts';
 
@@ -35,6 +38,8 @@ export class Exchange implements MatchInput, FilterTarget {
   /** True once the response is complete or abandoned; nothing may answer twice. */
   finished = false;
   #queryParams: URLSearchParams | null = null;
+  /** Set once a mirror needs the request body too. */
+  #tee: BodyTee | null = null;
 
   constructor(origin: ExchangeOrigin, meter: RouteMeter, req: IncomingMessage, res: ServerResponse) {
     this.req = req;
@@ -82,11 +87,38 @@ export class Exchange implements MatchInput, FilterTarget {
     this.finish(status);
   }
 
-  replyRedirect(status: number, location: string): void {
+  /** Answers with headers and no body at the gateway (redirects, CORS preflights). */
+  replyEmpty(status: number, headers: Record<string, string>): void {
     if (this.finished) return;
-    this.res.writeHead(status, { location, 'content-length': 0 });
+    this.res.writeHead(status, { ...headers, 'content-length': 0 });
     this.res.end();
     this.finish(status);
+  }
+
+  /** Whether the client sends a request body. */
+  get hasBody(): boolean {
+    const { headers } = this.req;
+    const length = headers['content-length'];
+    return (length !== undefined && length !== '0') || headers['transfer-encoding'] !== undefined;
+  }
+
+  /** The body to send upstream: the client request itself, or its tee branch once mirrors share it. */
+  upstreamBody(): Readable | null {
+    if (!this.hasBody) return null;
+    return this.#tee === null ? this.req : this.#tee.main;
+  }
+
+  mirror(cluster: ClusterRuntime): void {
+    let body: Readable | null = null;
+    if (this.hasBody) {
+      this.#tee ??= new BodyTee(this.req);
+      body = this.#tee.branch();
+    }
+    sendMirror(
+      cluster,
+      { method: this.method, path: this.upstreamPath + this.query, headers: this.upstreamHeaders },
+      body,
+    );
   }
 
   /** Counts the request once, with the status the client got (499: it went away first). */

@@ -100,7 +100,7 @@ function compileRoute(
   return {
     id: route.id,
     match: compileMatch(route.match),
-    filters: compileFilters(route.filters, route.match),
+    filters: compileFilters(route.filters, route.match, clusters),
     backends: new WeightedPicker(
       route.backends.map((backend) => ({
         weight: backend.weight,
@@ -122,7 +122,7 @@ function compileBackend(
 ): BackendRuntime {
   const { target } = backend;
   return {
-    filters: compileFilters(backend.filters, match),
+    filters: compileFilters(backend.filters, match, clusters),
     target:
       target.kind === 'cluster'
         ? { kind: 'cluster', cluster: clusters.get(target.cluster) ?? missingCluster(target.cluster) }

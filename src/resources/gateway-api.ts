@@ -1,4 +1,5 @@
-// Types of the gateway.networking.k8s.io/v1 kinds Sluice accepts (standard channel of v1.6), after defaults.
+// Types of the gateway.networking.k8s.io kinds Sluice accepts (v1.6 standard channel, plus the experimental
+// fields listed in docs/validation.md), after defaults.
 
 import type { KubeObject } from './object.ts';
 
@@ -267,12 +268,34 @@ export interface HTTPRouteTimeouts {
   backendRequest?: string;
 }
 
+/** Experimental: retry a backend request that answered with one of `codes`. */
+export interface HTTPRouteRetry {
+  /** HTTP status codes 400–599 that are retried. */
+  codes?: number[];
+  /** The most times one backend request is retried (at least 1); absent: Sluice's default. */
+  attempts?: number;
+  /** GEP-2257 duration: the least time to wait before a retry. */
+  backoff?: string;
+}
+
+/** Experimental: send a client's requests to the same backend, tracked by a cookie or a header. */
+export interface SessionPersistence {
+  sessionName?: string;
+  absoluteTimeout?: string;
+  /** Defaults to `Cookie`. */
+  type?: 'Cookie' | 'Header';
+  /** Only with type Cookie; `lifetimeType` defaults to `Session` (Permanent needs `absoluteTimeout`). */
+  cookieConfig?: { lifetimeType?: 'Permanent' | 'Session' };
+}
+
 export interface HTTPRouteRule {
   name?: string;
   matches?: HTTPRouteMatch[];
   filters?: HTTPRouteFilter[];
   backendRefs?: HTTPBackendRef[];
   timeouts?: HTTPRouteTimeouts;
+  retry?: HTTPRouteRetry;
+  sessionPersistence?: SessionPersistence;
 }
 
 export interface HTTPRouteSpec {
@@ -295,6 +318,143 @@ export interface HTTPRoute extends KubeObject {
   kind: 'HTTPRoute';
   spec: HTTPRouteSpec;
   status?: RouteStatus;
+}
+
+// --- GRPCRoute -----------------------------------------------------------------------------------
+
+/** Matches `/service/method`; `type` defaults to `Exact`; at least one of `service` and `method` is set. */
+export interface GRPCMethodMatch {
+  type?: 'Exact' | 'RegularExpression';
+  /** Fully qualified, e.g. `helloworld.Greeter`; absent: any service. */
+  service?: string;
+  /** Absent: any method. */
+  method?: string;
+}
+
+export interface GRPCHeaderMatch {
+  type?: 'Exact' | 'RegularExpression';
+  name: string;
+  value: string;
+}
+
+export interface GRPCRouteMatch {
+  method?: GRPCMethodMatch;
+  headers?: GRPCHeaderMatch[];
+}
+
+/**
+ * Types `RequestHeaderModifier`, `ResponseHeaderModifier`, `RequestMirror`, `ExtensionRef`; the settings have
+ * the HTTPRoute shapes, so a GRPCRouteFilter is also an HTTPRouteFilter.
+ */
+export interface GRPCRouteFilter {
+  type: string;
+  requestHeaderModifier?: HTTPHeaderFilter;
+  responseHeaderModifier?: HTTPHeaderFilter;
+  requestMirror?: HTTPRequestMirrorFilter;
+  extensionRef?: LocalObjectReference;
+}
+
+export interface GRPCBackendRef extends BackendObjectReference {
+  weight?: number;
+  filters?: GRPCRouteFilter[];
+}
+
+export interface GRPCRouteRule {
+  name?: string;
+  /** Absent or empty: every request matches. */
+  matches?: GRPCRouteMatch[];
+  filters?: GRPCRouteFilter[];
+  backendRefs?: GRPCBackendRef[];
+  sessionPersistence?: SessionPersistence;
+}
+
+export interface GRPCRouteSpec {
+  parentRefs?: ParentReference[];
+  hostnames?: string[];
+  rules?: GRPCRouteRule[];
+}
+
+export interface GRPCRoute extends KubeObject {
+  kind: 'GRPCRoute';
+  spec: GRPCRouteSpec;
+  status?: RouteStatus;
+}
+
+// --- ListenerSet ---------------------------------------------------------------------------------
+
+/** The Gateway a ListenerSet adds its listeners to (`group` and `kind` default to a Gateway). */
+export interface ParentGatewayReference {
+  group?: string;
+  kind?: string;
+  name: string;
+  namespace?: string;
+}
+
+export interface ListenerSetSpec {
+  parentRef: ParentGatewayReference;
+  /** Same shape and rules as Gateway listeners (`ListenerEntry` in the API). */
+  listeners: Listener[];
+}
+
+export interface ListenerSetStatus {
+  conditions?: Condition[];
+  listeners?: ListenerStatus[];
+}
+
+export interface ListenerSet extends KubeObject {
+  kind: 'ListenerSet';
+  spec: ListenerSetSpec;
+  status?: ListenerSetStatus;
+}
+
+// --- BackendTLSPolicy ----------------------------------------------------------------------------
+
+/** A target in the policy's namespace; `sectionName` is a Service port name. */
+export interface LocalPolicyTargetReferenceWithSectionName {
+  group: string;
+  kind: string;
+  name: string;
+  sectionName?: string;
+}
+
+export interface SubjectAltName {
+  type: 'Hostname' | 'URI';
+  /** Set exactly when type is Hostname; may start with `*.`. */
+  hostname?: string;
+  /** Set exactly when type is URI. */
+  uri?: string;
+}
+
+/** Exactly one of `caCertificateRefs` (non-empty) and `wellKnownCACertificates` is set. */
+export interface BackendTLSPolicyValidation {
+  caCertificateRefs?: LocalObjectReference[];
+  /** `System`, or an implementation-specific `domain/name`. */
+  wellKnownCACertificates?: string;
+  /** SNI, and the name the certificate must match unless `subjectAltNames` is set. */
+  hostname: string;
+  subjectAltNames?: SubjectAltName[];
+}
+
+export interface BackendTLSPolicySpec {
+  targetRefs: LocalPolicyTargetReferenceWithSectionName[];
+  validation: BackendTLSPolicyValidation;
+  options?: Record<string, string>;
+}
+
+export interface PolicyAncestorStatus {
+  ancestorRef: ParentReference;
+  controllerName: string;
+  conditions: Condition[];
+}
+
+export interface PolicyStatus {
+  ancestors: PolicyAncestorStatus[];
+}
+
+export interface BackendTLSPolicy extends KubeObject {
+  kind: 'BackendTLSPolicy';
+  spec: BackendTLSPolicySpec;
+  status?: PolicyStatus;
 }
 
 // --- ReferenceGrant ------------------------------------------------------------------------------

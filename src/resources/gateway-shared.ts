@@ -1,6 +1,8 @@
 // Schemas shared by the Gateway API kinds (`apis/v1/shared_types.go`, `object_reference_types.go`): names,
-// hostnames, durations, object references and label selectors, with their CRD patterns and defaults.
+// hostnames, durations, object references and label selectors, with their CRD patterns and defaults, and the
+// CEL rule that keeps references to one object distinct.
 
+import { quote } from './check.ts';
 import type {
   BackendObjectReference,
   LabelSelector,
@@ -209,4 +211,64 @@ export function labelSelector() {
     },
   );
   return object<LabelSelector>({ matchLabels: labels(), matchExpressions: array(requirement) });
+}
+
+/** What a reference can name besides its object: a listener or Service port by name, a listener by port. */
+type Qualifier = 'sectionName' | 'port';
+
+interface QualifiedReference {
+  group?: string;
+  kind?: string;
+  name: string;
+  namespace?: string;
+  sectionName?: string;
+  port?: number;
+}
+
+function sameObject(a: QualifiedReference, b: QualifiedReference): boolean {
+  return (
+    a.group === b.group &&
+    a.kind === b.kind &&
+    a.name === b.name &&
+    (a.namespace ?? '') === (b.namespace ?? '')
+  );
+}
+
+/** How `parentRefs` or `targetRefs` and their items are named in messages. */
+export interface ReferenceWords {
+  list: string;
+  item: string;
+  object: string;
+}
+
+/**
+ * CEL on `parentRefs` and `targetRefs`: references to the same object must all set each qualifier or all leave
+ * it out, and must differ in the qualifiers they set. The CRD compares `namespace` as written (absent and
+ * `""` are the same, a namespace equal to the object's own is not).
+ */
+export function distinctReferences<R extends QualifiedReference>(
+  words: ReferenceWords,
+  qualifiers: readonly Qualifier[],
+): Rule<R[]> {
+  return (refs, report) => {
+    refs.forEach((ref, index) => {
+      const earlier = refs.slice(0, index).filter((other) => sameObject(ref, other));
+      const mixed = qualifiers.find((q) =>
+        earlier.some((other) => (other[q] === undefined) !== (ref[q] === undefined)),
+      );
+      if (mixed) {
+        report(
+          `${mixed} must be set on all or none of the ${words.list} that name the same ${words.object}`,
+          [index],
+        );
+      } else if (earlier.some((other) => qualifiers.every((q) => other[q] === ref[q]))) {
+        const set = qualifiers.filter((q) => ref[q] !== undefined).map((q) => `${q} ${quote(ref[q])}`);
+        const what =
+          set.length === 0
+            ? `this ${words.object} is`
+            : `${set.join(' and ')} ${set.length > 1 ? 'are' : 'is'}`;
+        report(`duplicate ${words.item}: ${what} already referenced`, [index]);
+      }
+    });
+  };
 }

@@ -23,7 +23,8 @@ export class BlockPool {
   #numFree = 0;
 
   constructor(numBlocks: number) {
-    if (!Number.isInteger(numBlocks) || numBlocks < 2) throw new RangeError(`need at least 2 KV blocks, not ${numBlocks}`);
+    if (!Number.isInteger(numBlocks) || numBlocks < 2)
+      throw new RangeError(`need at least 2 KV blocks, not ${numBlocks}`);
     this.numBlocks = numBlocks;
     for (let id = 0; id < numBlocks; id++) {
       this.#blocks.push({ id, refCount: 0, hash: undefined, prev: undefined, next: undefined });

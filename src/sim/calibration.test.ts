@@ -51,7 +51,9 @@ describe('llama-3.1-8b-h100 against llm-d-inference-sim reference ranges for 7â€
   for (const batch of [8, 16, 32]) {
     it(`decodes at 10â€“15 ms per token with ${batch} sequences of 1k context`, () => {
       const { clock, engine } = engineFor('llama-3.1-8b-h100');
-      const streams = Array.from({ length: batch }, (_, i) => submit(engine, clock, tokens(i * 2000, 1000), 40));
+      const streams = Array.from({ length: batch }, (_, i) =>
+        submit(engine, clock, tokens(i * 2000, 1000), 40),
+      );
       clock.runUntilIdle();
       // Skip the first tokens, which come from prefill steps; later gaps are pure decode steps.
       const gaps = streams.flatMap((times) => times.slice(11).map((time, i) => time - times[10 + i]));

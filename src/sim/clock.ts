@@ -52,7 +52,12 @@ export class ManualClock implements Clock {
   }
 
   setTimer(delayMs: number, callback: () => void): TimerHandle {
-    const timer: ManualTimer = { at: this.#now + Math.max(0, delayMs), order: this.#order++, callback, cancelled: false };
+    const timer: ManualTimer = {
+      at: this.#now + Math.max(0, delayMs),
+      order: this.#order++,
+      callback,
+      cancelled: false,
+    };
     this.#timers.push(timer);
     return {
       cancel: () => {
@@ -86,7 +91,8 @@ export class ManualClock implements Clock {
     let best: ManualTimer | undefined;
     for (const timer of this.#timers) {
       if (timer.at > limit) continue;
-      if (best === undefined || timer.at < best.at || (timer.at === best.at && timer.order < best.order)) best = timer;
+      if (best === undefined || timer.at < best.at || (timer.at === best.at && timer.order < best.order))
+        best = timer;
     }
     if (best !== undefined) this.#timers.splice(this.#timers.indexOf(best), 1);
     return best;

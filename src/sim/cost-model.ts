@@ -27,7 +27,11 @@ export interface StepCosts {
   loraLoadMs: number;
 }
 
-export function stepDurationMs(costs: StepCosts, chunks: readonly ScheduledChunk[], loraLoads: number): number {
+export function stepDurationMs(
+  costs: StepCosts,
+  chunks: readonly ScheduledChunk[],
+  loraLoads: number,
+): number {
   let tokens = 0;
   let prefillPairs = 0;
   let decodeContext = 0;

@@ -5,8 +5,8 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { SluiceError } from '../errors.ts';
 import { type ReplicaContext, resolveModel } from './context.ts';
 import { readJson, sendJson, sendText } from './http-io.ts';
-import { embeddingList, modelList } from './openai-responses.ts';
 import { parseEmbeddingRequest, parseLoadLora, parseUnloadLora } from './openai-requests.ts';
+import { embeddingList, modelList } from './openai-responses.ts';
 import { SeededRandom } from './random.ts';
 import type { SimRequest } from './request.ts';
 
@@ -25,14 +25,23 @@ function base64(vector: readonly number[]): string {
 }
 
 /** Each input is a prefill-only request through the engine, so embeddings cost engine time and KV blocks. */
-export async function handleEmbeddings(context: ReplicaContext, req: IncomingMessage, res: ServerResponse): Promise<void> {
+export async function handleEmbeddings(
+  context: ReplicaContext,
+  req: IncomingMessage,
+  res: ServerResponse,
+): Promise<void> {
   const arrivalMs = context.clock.now();
   const request = parseEmbeddingRequest(await readJson(req));
   const model = resolveModel(context, request.model);
   const maxModelLen = context.engine.config.maxModelLen;
   for (const input of request.inputs) {
     if (input.length > maxModelLen) {
-      throw new SluiceError('sim_context_length', { max: maxModelLen, total: input.length, prompt: input.length, completion: 0 });
+      throw new SluiceError('sim_context_length', {
+        max: maxModelLen,
+        total: input.length,
+        prompt: input.length,
+        completion: 0,
+      });
     }
   }
   const pending: SimRequest[] = [];
@@ -64,7 +73,11 @@ export async function handleEmbeddings(context: ReplicaContext, req: IncomingMes
     return request.encodingFormat === 'base64' ? base64(vector) : vector;
   });
   const promptTokens = request.inputs.reduce((sum, input) => sum + input.length, 0);
-  const head = { id: `embd-${randomUUID().replaceAll('-', '')}`, created: Math.floor(Date.now() / 1000), model: model.name };
+  const head = {
+    id: `embd-${randomUUID().replaceAll('-', '')}`,
+    created: Math.floor(Date.now() / 1000),
+    model: model.name,
+  };
   sendJson(res, 200, embeddingList(head, vectors, promptTokens));
 }
 
@@ -89,14 +102,22 @@ export function handleModels(context: ReplicaContext, res: ServerResponse): void
   sendJson(res, 200, modelList([base, ...adapters]));
 }
 
-export async function handleLoadLora(context: ReplicaContext, req: IncomingMessage, res: ServerResponse): Promise<void> {
+export async function handleLoadLora(
+  context: ReplicaContext,
+  req: IncomingMessage,
+  res: ServerResponse,
+): Promise<void> {
   const { name, path } = parseLoadLora(await readJson(req));
   if (!context.options.enableLora) throw new SluiceError('sim_lora_disabled');
   if (!context.loras.load(name, path)) throw new SluiceError('sim_lora_exists', { name });
   sendText(res, 200, `Success: LoRA adapter '${name}' added successfully.`);
 }
 
-export async function handleUnloadLora(context: ReplicaContext, req: IncomingMessage, res: ServerResponse): Promise<void> {
+export async function handleUnloadLora(
+  context: ReplicaContext,
+  req: IncomingMessage,
+  res: ServerResponse,
+): Promise<void> {
   const name = parseUnloadLora(await readJson(req));
   if (!context.loras.unload(name)) throw new SluiceError('sim_lora_not_found', { name });
   context.engine.loraSlots.evict(name);

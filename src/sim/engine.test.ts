@@ -142,7 +142,11 @@ describe('engine steps', () => {
 describe('preemption', () => {
   it('preempts the newest running request when blocks run out and resumes it later', () => {
     // 6 usable blocks of 4 tokens: two 8-token prompts take 4; their decodes outgrow the rest.
-    const { clock, submit, recorder, engine } = setup({ numGpuBlocks: 7, maxModelLen: 24, maxNumBatchedTokens: 16 });
+    const { clock, submit, recorder, engine } = setup({
+      numGpuBlocks: 7,
+      maxModelLen: 24,
+      maxNumBatchedTokens: 16,
+    });
     const first = submit(prompt(0, 8), 8);
     const second = submit(prompt(100, 8), 8);
     clock.runUntilIdle();
@@ -150,7 +154,10 @@ describe('preemption', () => {
     assert.ok(preemptions >= 1);
     assert.equal(first.trace.outcome?.outputTokens, 8);
     assert.equal(second.trace.outcome?.outputTokens, 8);
-    assert.ok((second.trace.finishedAt ?? 0) > (first.trace.finishedAt ?? 0), 'the older request keeps running');
+    assert.ok(
+      (second.trace.finishedAt ?? 0) > (first.trace.finishedAt ?? 0),
+      'the older request keeps running',
+    );
     assert.equal(engine.kvUsage, 0);
   });
 });
@@ -191,7 +198,8 @@ describe('admission', () => {
     submit(prompt(10, 4), 1);
     assert.throws(
       () => submit(prompt(20, 4), 1),
-      (error: unknown) => error instanceof SluiceError && error.status === 429 && error.code === 'sim_queue_full',
+      (error: unknown) =>
+        error instanceof SluiceError && error.status === 429 && error.code === 'sim_queue_full',
     );
   });
 

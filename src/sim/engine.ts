@@ -48,6 +48,7 @@ export class Engine {
   #nextId = 1;
   #timer: TimerHandle | undefined;
   #stepping = false;
+  #lastSubmitMs = 0;
 
   constructor(config: EngineConfig, clock: Clock, observer: EngineObserver) {
     const capacity = (config.numGpuBlocks - 1) * config.blockSize;
@@ -61,7 +62,11 @@ export class Engine {
     this.config = config;
     this.#clock = clock;
     this.#observer = observer;
-    const kv = new KvCacheManager(new BlockPool(config.numGpuBlocks), config.blockSize, config.enablePrefixCaching);
+    const kv = new KvCacheManager(
+      new BlockPool(config.numGpuBlocks),
+      config.blockSize,
+      config.enablePrefixCaching,
+    );
     this.scheduler = new Scheduler(config, kv);
     this.loraSlots = new LoraSlots(config.maxLoras);
   }
@@ -75,7 +80,8 @@ export class Engine {
     if (this.scheduler.waiting.length >= this.config.maxWaiting) {
       throw new SluiceError('sim_queue_full', { limit: this.config.maxWaiting });
     }
-    const request = new SimRequest(this.#nextId++, spec, this.#clock.now());
+    this.#lastSubmitMs = this.#clock.now();
+    const request = new SimRequest(this.#nextId++, spec, this.#lastSubmitMs);
     this.scheduler.add(request);
     this.#kick();
     return request;
@@ -84,7 +90,7 @@ export class Engine {
   /** Drops a request whose client went away; its blocks are freed at once. */
   abort(request: SimRequest): void {
     if (request.status === 'finished') return;
-    this.#finish(request, 'abort');
+    this.#finish(request, 'abort', this.#clock.now());
   }
 
   /** Stops the step loop; requests in flight never finish. */
@@ -97,18 +103,41 @@ export class Engine {
     if (this.#stepping || this.#timer !== undefined) return;
     this.#timer = this.#clock.setTimer(0, () => {
       this.#timer = undefined;
-      this.#runStep();
+      this.#startStep(this.#clock.now());
     });
   }
 
-  #runStep(): void {
-    if (!this.scheduler.hasWork) return;
-    const now = this.#clock.now();
-    const plan = this.scheduler.schedule(now);
-    if (plan.chunks.length === 0) return;
+  /**
+   * Runs steps back to back from `startMs`. Steps are timed on the simulated clock from their planned
+   * ends, not from when a timer happened to fire, and steps that are already over when a late timer
+   * fires are completed at once; only a request that arrived meanwhile pushes the next start later.
+   */
+  #startStep(startMs: number): void {
+    for (let start = startMs; ; ) {
+      const step = this.#plan(start);
+      if (step === undefined) return;
+      const now = this.#clock.now();
+      if (step.endMs > now) {
+        this.#stepping = true;
+        this.#timer = this.#clock.setTimer(step.endMs - now, () => {
+          this.#timer = undefined;
+          this.#stepping = false;
+          this.#complete(step.plan, step.endMs);
+          this.#startStep(Math.max(step.endMs, this.#lastSubmitMs));
+        });
+        return;
+      }
+      this.#complete(step.plan, step.endMs);
+      start = Math.max(step.endMs, this.#lastSubmitMs);
+    }
+  }
+
+  #plan(startMs: number): { plan: StepPlan; endMs: number } | undefined {
+    if (!this.scheduler.hasWork) return undefined;
+    const plan = this.scheduler.schedule(startMs);
+    if (plan.chunks.length === 0) return undefined;
     const loraLoads = this.loraSlots.activate(plan.loras);
     const durationMs = stepDurationMs(this.config.costs, plan.chunks, loraLoads);
-    this.#stepping = true;
     this.#observer.onStep({
       durationMs,
       scheduledTokens: plan.chunks.reduce((sum, chunk) => sum + chunk.numTokens, 0),
@@ -116,20 +145,14 @@ export class Engine {
       prefixQueries: plan.prefixQueries,
       prefixHits: plan.prefixHits,
     });
-    this.#timer = this.#clock.setTimer(durationMs, () => {
-      this.#timer = undefined;
-      this.#stepping = false;
-      this.#complete(plan);
-      this.#runStep();
-    });
+    return { plan, endMs: startMs + durationMs };
   }
 
-  #complete(plan: StepPlan): void {
-    const now = this.#clock.now();
+  #complete(plan: StepPlan, now: number): void {
     for (const { request } of plan.chunks) {
       if (request.status !== 'running' || request.numComputed < request.tokens.length) continue;
       if (request.spec.pooling) {
-        this.#finish(request, 'stop');
+        this.#finish(request, 'stop', now);
         continue;
       }
       const token = request.spec.output[request.numOutput];
@@ -144,19 +167,19 @@ export class Engine {
       this.#observer.onToken(request, previous === undefined ? undefined : now - previous);
       const finish = this.#finishReason(request);
       request.spec.events.onToken(token, now, finish);
-      if (finish !== undefined) this.#finish(request, finish);
+      if (finish !== undefined) this.#finish(request, finish, now);
     }
   }
 
   #finishReason(request: SimRequest): FinishReason | undefined {
-    if (request.numOutput >= request.spec.maxTokens || request.tokens.length >= this.config.maxModelLen) return 'length';
+    if (request.numOutput >= request.spec.maxTokens || request.tokens.length >= this.config.maxModelLen)
+      return 'length';
     return request.numOutput >= request.spec.output.length ? 'stop' : undefined;
   }
 
-  #finish(request: SimRequest, reason: FinishReason): void {
+  #finish(request: SimRequest, reason: FinishReason, now: number): void {
     this.scheduler.remove(request);
     request.status = 'finished';
-    const now = this.#clock.now();
     this.#observer.onFinish(request, reason, now);
     if (reason === 'abort') return;
     request.spec.events.onFinish(

@@ -39,14 +39,20 @@ function failure(type: FailureType, model: string): SluiceError {
     case 'server_error':
       return new SluiceError('sim_overloaded');
     case 'invalid_request':
-      return new SluiceError('sim_bad_request', { reason: "Invalid request: missing required parameter 'model'." });
+      return new SluiceError('sim_bad_request', {
+        reason: "Invalid request: missing required parameter 'model'.",
+      });
     case 'model_not_found':
       return new SluiceError('sim_model_not_found', { model: `${model}-nonexistent` });
   }
 }
 
 /** The failure this request draws, if any; the draw comes from the replica's seeded stream. */
-export function drawFailure(injection: FailureInjection, random: SeededRandom, model: string): SluiceError | undefined {
+export function drawFailure(
+  injection: FailureInjection,
+  random: SeededRandom,
+  model: string,
+): SluiceError | undefined {
   if (injection.rate <= 0 || random.next() * 100 >= injection.rate) return undefined;
   const types = injection.types.length > 0 ? injection.types : failureTypes;
   return failure(types[random.int(0, types.length - 1)], model);

@@ -43,10 +43,19 @@ function parseValue(key: string, value: unknown, max: number): ((nowMs: number) 
   const start = Number(parts[1]);
   const end = Number(parts[2]);
   const period = parseGoDuration(parts[3] ?? '');
-  if (parts.length !== 4 || shape === undefined || !Number.isFinite(start) || !Number.isFinite(end) || !period) {
-    throw invalid(`${key} must be a number or fn:start:end:period with fn one of ${Object.keys(shapes).join(', ')}`);
+  if (
+    parts.length !== 4 ||
+    shape === undefined ||
+    !Number.isFinite(start) ||
+    !Number.isFinite(end) ||
+    !period
+  ) {
+    throw invalid(
+      `${key} must be a number or fn:start:end:period with fn one of ${Object.keys(shapes).join(', ')}`,
+    );
   }
-  if (Math.min(start, end) < 0 || Math.max(start, end) > max) throw invalid(`${key} must stay between 0 and ${max}`);
+  if (Math.min(start, end) < 0 || Math.max(start, end) > max)
+    throw invalid(`${key} must stay between 0 and ${max}`);
   const once = parts[0] === 'ramp';
   return (nowMs) => {
     const phase = once ? Math.min(1, nowMs / period) : (nowMs % period) / period;
@@ -69,7 +78,8 @@ function parseLoras(value: unknown): FakeLoraSeries[] | undefined {
 
 /** Parses the fake-metrics JSON object (already decoded). */
 export function parseFakeMetrics(config: unknown): FakeMetrics {
-  if (typeof config !== 'object' || config === null || Array.isArray(config)) throw invalid('expected a JSON object');
+  if (typeof config !== 'object' || config === null || Array.isArray(config))
+    throw invalid('expected a JSON object');
   const fields = config as Record<string, unknown>;
   const known = new Set(['running-requests', 'waiting-requests', 'kv-cache-usage', 'loras']);
   for (const key of Object.keys(fields)) if (!known.has(key)) throw invalid(`unknown field ${key}`);

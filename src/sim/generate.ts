@@ -10,6 +10,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { SluiceError } from '../errors.ts';
 import { type ReplicaContext, resolveModel } from './context.ts';
 import { readJson, sendJson } from './http-io.ts';
+import { type GenerationRequest, parseChatRequest, parseCompletionRequest } from './openai-requests.ts';
 import {
   chatChunk,
   chatCompletion,
@@ -20,7 +21,6 @@ import {
   usage,
   usageChunk,
 } from './openai-responses.ts';
-import { type GenerationRequest, parseChatRequest, parseCompletionRequest } from './openai-requests.ts';
 import type { FinishReason, RequestEvents, RequestOutcome, SimRequest } from './request.ts';
 import { decodeTokens, generateOutput } from './tokenizer.ts';
 
@@ -46,15 +46,24 @@ function streamEvents(
   return {
     onToken(token: number, _now: number, finish: FinishReason | undefined) {
       const text = decodeTokens([token]);
-      if (kind === 'chat' && produced === 0) sse(res, chatChunk(head, { role: 'assistant', content: '' }, null, running()));
+      if (kind === 'chat' && produced === 0)
+        sse(res, chatChunk(head, { role: 'assistant', content: '' }, null, running()));
       produced++;
       const reason = finish ?? null;
-      sse(res, kind === 'chat' ? chatChunk(head, { content: text }, reason, running()) : completionChunk(head, text, reason, running()));
+      sse(
+        res,
+        kind === 'chat'
+          ? chatChunk(head, { content: text }, reason, running())
+          : completionChunk(head, text, reason, running()),
+      );
     },
     onFinish(outcome: RequestOutcome) {
       if (request.includeUsage) {
         const object = kind === 'chat' ? 'chat.completion.chunk' : 'text_completion';
-        sse(res, usageChunk(head, object, usage(outcome.promptTokens, outcome.outputTokens, outcome.cachedTokens)));
+        sse(
+          res,
+          usageChunk(head, object, usage(outcome.promptTokens, outcome.outputTokens, outcome.cachedTokens)),
+        );
       }
       res.end('data: [DONE]\n\n');
       onDone();
@@ -63,7 +72,12 @@ function streamEvents(
 }
 
 /** Collects tokens and answers one JSON body when the request finishes. */
-function bufferedEvents(res: ServerResponse, kind: GenerationKind, head: ResponseHead, onDone: () => void): RequestEvents {
+function bufferedEvents(
+  res: ServerResponse,
+  kind: GenerationKind,
+  head: ResponseHead,
+  onDone: () => void,
+): RequestEvents {
   const tokens: number[] = [];
   return {
     onToken(token: number) {
@@ -75,7 +89,9 @@ function bufferedEvents(res: ServerResponse, kind: GenerationKind, head: Respons
       sendJson(
         res,
         200,
-        kind === 'chat' ? chatCompletion(head, text, outcome.reason, totals) : textCompletion(head, text, outcome.reason, totals),
+        kind === 'chat'
+          ? chatCompletion(head, text, outcome.reason, totals)
+          : textCompletion(head, text, outcome.reason, totals),
       );
       onDone();
     },
@@ -104,7 +120,9 @@ export async function handleGeneration(
     });
   }
   const maxTokens = request.maxTokens ?? maxModelLen - promptTokens;
-  const natural = request.ignoreEos ? maxTokens : 1 + Math.floor(context.random.exponential(context.options.meanOutputTokens));
+  const natural = request.ignoreEos
+    ? maxTokens
+    : 1 + Math.floor(context.random.exponential(context.options.meanOutputTokens));
   const output = generateOutput(Math.min(natural, maxTokens), context.random);
 
   const head: ResponseHead = {
@@ -132,9 +150,13 @@ export async function handleGeneration(
     maxTokensParam: request.maxTokens,
     events,
   });
-  if (request.stream) res.writeHead(200, { 'content-type': 'text/event-stream; charset=utf-8', 'cache-control': 'no-cache' });
+  if (request.stream)
+    res.writeHead(200, { 'content-type': 'text/event-stream; charset=utf-8', 'cache-control': 'no-cache' });
   const accepted = submitted;
-  res.on('close', () => {
-    if (!done) context.engine.abort(accepted);
-  });
+  if (res.destroyed) context.engine.abort(accepted);
+  else {
+    res.on('close', () => {
+      if (!done) context.engine.abort(accepted);
+    });
+  }
 }

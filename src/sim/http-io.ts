@@ -29,7 +29,12 @@ export function sendJson(res: ServerResponse, status: number, body: unknown): vo
   res.end(text);
 }
 
-export function sendText(res: ServerResponse, status: number, text: string, contentType = 'text/plain; charset=utf-8'): void {
+export function sendText(
+  res: ServerResponse,
+  status: number,
+  text: string,
+  contentType = 'text/plain; charset=utf-8',
+): void {
   res.writeHead(status, { 'content-type': contentType, 'content-length': Buffer.byteLength(text) });
   res.end(text);
 }
@@ -39,7 +44,9 @@ export function sendError(res: ServerResponse, error: unknown, status?: number):
   const known =
     error instanceof SluiceError
       ? error
-      : new SluiceError('sim_internal_error', { reason: error instanceof Error ? error.message : String(error) });
+      : new SluiceError('sim_internal_error', {
+          reason: error instanceof Error ? error.message : String(error),
+        });
   const code = status ?? known.status;
   if (res.headersSent) {
     res.destroy();

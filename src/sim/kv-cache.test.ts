@@ -7,7 +7,14 @@ import { type RequestSpec, SimRequest } from './request.ts';
 const ignore = { onToken: () => {}, onFinish: () => {} };
 
 function request(id: number, tokens: number[], extra: Partial<RequestSpec> = {}): SimRequest {
-  const spec: RequestSpec = { promptTokens: tokens, output: [1], maxTokens: 1, pooling: false, arrivalMs: 0, events: ignore };
+  const spec: RequestSpec = {
+    promptTokens: tokens,
+    output: [1],
+    maxTokens: 1,
+    pooling: false,
+    arrivalMs: 0,
+    events: ignore,
+  };
   return new SimRequest(id, { ...spec, ...extra }, 0);
 }
 

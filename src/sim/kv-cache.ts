@@ -27,11 +27,6 @@ export class KvCacheManager {
     this.enableCaching = enableCaching;
   }
 
-  /** Total token capacity of the usable blocks. */
-  get capacityTokens(): number {
-    return (this.pool.numBlocks - 1) * this.blockSize;
-  }
-
   /** The longest run of cached leading blocks, capped so at least one prompt token is computed. */
   findCachedPrefix(request: SimRequest): PrefixHit {
     if (!this.enableCaching) return noHit;
@@ -78,7 +73,8 @@ export class KvCacheManager {
     if (!this.enableCaching) return;
     const fullBlocks = Math.min(Math.floor(numTokens / this.blockSize), request.blocks.length);
     this.#extendHashes(request, fullBlocks);
-    for (let i = request.numHashedBlocks; i < fullBlocks; i++) this.pool.cache(request.blocks[i], request.blockHashes[i]);
+    for (let i = request.numHashedBlocks; i < fullBlocks; i++)
+      this.pool.cache(request.blocks[i], request.blockHashes[i]);
     request.numHashedBlocks = Math.max(request.numHashedBlocks, fullBlocks);
   }
 
@@ -90,7 +86,8 @@ export class KvCacheManager {
       const tokens = Int32Array.from(request.tokens.slice(i * this.blockSize, (i + 1) * this.blockSize));
       digest.update(new Uint8Array(tokens.buffer));
       if (request.spec.lora !== undefined) digest.update(`\u0000lora:${request.spec.lora}`);
-      if (i === 0 && request.spec.cacheSalt !== undefined) digest.update(`\u0000salt:${request.spec.cacheSalt}`);
+      if (i === 0 && request.spec.cacheSalt !== undefined)
+        digest.update(`\u0000salt:${request.spec.cacheSalt}`);
       hashes.push(digest.digest('base64'));
     }
   }

@@ -44,10 +44,6 @@ export class LoraSlots {
     this.maxLoras = maxLoras;
   }
 
-  get resident(): readonly string[] {
-    return this.#resident;
-  }
-
   /** Makes the step's adapters resident and most recently used; returns how many had to be loaded. */
   activate(adapters: ReadonlySet<string>): number {
     let loads = 0;

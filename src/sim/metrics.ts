@@ -70,7 +70,14 @@ export class ReplicaMetrics implements EngineObserver {
     this.#gauge(names.waiting, () => this.#fake.waiting?.(state.nowMs()) ?? state.waiting());
     this.#gauge(names.kvUsage, () => this.#fake.kvUsage?.(state.nowMs()) ?? state.kvUsage());
 
-    for (const key of ['promptTokens', 'generationTokens', 'prefixQueries', 'prefixHits', 'cachedTokens', 'preemptions'] as const) {
+    for (const key of [
+      'promptTokens',
+      'generationTokens',
+      'prefixQueries',
+      'prefixHits',
+      'cachedTokens',
+      'preemptions',
+    ] as const) {
       const spec = names[key];
       if (spec === undefined) continue;
       const counter = new Counter({ name: spec.name, help: spec.help, labelNames, registers });
@@ -137,7 +144,9 @@ export class ReplicaMetrics implements EngineObserver {
 
   onFinish(request: SimRequest, reason: FinishReason, nowMs: number): void {
     if (request.spec.pooling && reason !== 'abort') this.#count('promptTokens', request.numPromptTokens);
-    const labels = this.#names.requests.reasonLabel ? { ...this.#labels, finished_reason: reason } : this.#labels;
+    const labels = this.#names.requests.reasonLabel
+      ? { ...this.#labels, finished_reason: reason }
+      : this.#labels;
     this.#requests.inc(labels);
     this.#observe('e2eLatency', (nowMs - request.spec.arrivalMs) / 1000);
     const scheduled = request.scheduledMs;
@@ -149,10 +158,12 @@ export class ReplicaMetrics implements EngineObserver {
     this.#observe('prefillTime', seconds(firstToken - scheduled));
     this.#observe('decodeTime', seconds(lastToken - firstToken));
     this.#observe('inferenceTime', seconds(lastToken - scheduled));
-    if (request.numOutput > 1) this.#observe('timePerOutputToken', seconds((lastToken - firstToken) / (request.numOutput - 1)));
+    if (request.numOutput > 1)
+      this.#observe('timePerOutputToken', seconds((lastToken - firstToken) / (request.numOutput - 1)));
     this.#observe('requestPromptTokens', request.numPromptTokens);
     this.#observe('requestGenerationTokens', request.numOutput);
-    if (request.spec.maxTokensParam !== undefined) this.#observe('requestMaxTokens', request.spec.maxTokensParam);
+    if (request.spec.maxTokensParam !== undefined)
+      this.#observe('requestMaxTokens', request.spec.maxTokensParam);
   }
 
   #count(key: string, amount: number): void {
@@ -204,11 +215,23 @@ export class ReplicaMetrics implements EngineObserver {
       registers: [this.registry],
       collect() {
         const series = fake() ?? [
-          { running: state.runningLoras().join(','), waiting: state.waitingLoras().join(','), timestamp: Date.now() / 1000 },
+          {
+            running: state.runningLoras().join(','),
+            waiting: state.waitingLoras().join(','),
+            timestamp: Date.now() / 1000,
+          },
         ];
         for (const { running, waiting, timestamp } of series) {
-          const labels = { max_lora: String(config.maxLoras), waiting_lora_adapters: waiting, running_lora_adapters: running };
-          if (!seen.some((old) => old.waiting_lora_adapters === waiting && old.running_lora_adapters === running)) {
+          const labels = {
+            max_lora: String(config.maxLoras),
+            waiting_lora_adapters: waiting,
+            running_lora_adapters: running,
+          };
+          if (
+            !seen.some(
+              (old) => old.waiting_lora_adapters === waiting && old.running_lora_adapters === running,
+            )
+          ) {
             seen.push(labels);
             if (seen.length > maxLoraSeries) this.remove(seen.shift() as Labels);
           }
@@ -225,7 +248,10 @@ export class ReplicaMetrics implements EngineObserver {
       help: 'Information of the cache configuration.',
       labelNames: [...labelNames, 'page_size', 'num_pages'],
       registers: [this.registry],
-    }).set({ ...this.#labels, page_size: String(config.blockSize), num_pages: String(config.numGpuBlocks - 1) }, 1);
+    }).set(
+      { ...this.#labels, page_size: String(config.blockSize), num_pages: String(config.numGpuBlocks - 1) },
+      1,
+    );
     new Gauge({
       name: 'sglang:max_total_num_tokens',
       help: 'Maximum total number of tokens in the KV cache pool.',

@@ -30,7 +30,8 @@ function bad(reason: string): SluiceError {
 }
 
 function asObject(body: unknown): Body {
-  if (typeof body !== 'object' || body === null || Array.isArray(body)) throw bad('The request body must be a JSON object.');
+  if (typeof body !== 'object' || body === null || Array.isArray(body))
+    throw bad('The request body must be a JSON object.');
   return body as Body;
 }
 
@@ -80,7 +81,8 @@ function commonGeneration(body: Body, promptTokens: number[]): GenerationRequest
     stream,
     includeUsage,
     continuousUsage,
-    maxTokens: optionalPositiveInteger(body, 'max_completion_tokens') ?? optionalPositiveInteger(body, 'max_tokens'),
+    maxTokens:
+      optionalPositiveInteger(body, 'max_completion_tokens') ?? optionalPositiveInteger(body, 'max_tokens'),
     ignoreEos: optionalBoolean(body, 'ignore_eos'),
     cacheSalt: optionalString(body, 'cache_salt'),
   };
@@ -116,7 +118,11 @@ export function parseChatRequest(raw: unknown): GenerationRequest {
 export function parseCompletionRequest(raw: unknown): GenerationRequest {
   const body = asObject(raw);
   let prompt = body.prompt;
-  if (Array.isArray(prompt) && prompt.length === 1 && (typeof prompt[0] === 'string' || tokenIds(prompt[0]))) {
+  if (
+    Array.isArray(prompt) &&
+    prompt.length === 1 &&
+    (typeof prompt[0] === 'string' || tokenIds(prompt[0]))
+  ) {
     prompt = prompt[0];
   }
   if (typeof prompt === 'string') return commonGeneration(body, encodePrompt(prompt));

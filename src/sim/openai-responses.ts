@@ -62,7 +62,14 @@ export function textCompletion(head: ResponseHead, text: string, finishReason: s
     created: head.created,
     model: head.model,
     choices: [
-      { index: 0, text, logprobs: null, finish_reason: finishReason, stop_reason: null, prompt_logprobs: null },
+      {
+        index: 0,
+        text,
+        logprobs: null,
+        finish_reason: finishReason,
+        stop_reason: null,
+        prompt_logprobs: null,
+      },
     ],
     service_tier: null,
     system_fingerprint: null,
@@ -82,11 +89,22 @@ export function chatChunk(
     finishReason === null
       ? { index: 0, delta, logprobs: null, finish_reason: null }
       : { index: 0, delta, logprobs: null, finish_reason: finishReason, stop_reason: null };
-  const chunk = { id: head.id, object: 'chat.completion.chunk', created: head.created, model: head.model, choices: [choice] };
+  const chunk = {
+    id: head.id,
+    object: 'chat.completion.chunk',
+    created: head.created,
+    model: head.model,
+    choices: [choice],
+  };
   return totals === undefined ? chunk : { ...chunk, usage: totals };
 }
 
-export function completionChunk(head: ResponseHead, text: string, finishReason: string | null, totals: Usage | undefined) {
+export function completionChunk(
+  head: ResponseHead,
+  text: string,
+  finishReason: string | null,
+  totals: Usage | undefined,
+) {
   const chunk = {
     id: head.id,
     object: 'text_completion',
@@ -142,13 +160,22 @@ export function modelList(cards: readonly ModelCardInput[]) {
   };
 }
 
-export function embeddingList(head: ResponseHead, vectors: readonly (number[] | string)[], promptTokens: number) {
+export function embeddingList(
+  head: ResponseHead,
+  vectors: readonly (number[] | string)[],
+  promptTokens: number,
+) {
   return {
     id: head.id,
     object: 'list',
     created: head.created,
     model: head.model,
     data: vectors.map((embedding, index) => ({ index, object: 'embedding', embedding })),
-    usage: { prompt_tokens: promptTokens, total_tokens: promptTokens, completion_tokens: 0, prompt_tokens_details: null },
+    usage: {
+      prompt_tokens: promptTokens,
+      total_tokens: promptTokens,
+      completion_tokens: 0,
+      prompt_tokens_details: null,
+    },
   };
 }

@@ -25,9 +25,4 @@ export class SeededRandom {
   exponential(mean: number): number {
     return -mean * Math.log(1 - this.next());
   }
-
-  /** A generator for a sub-stream (a replica, a request) that does not disturb this one's sequence. */
-  fork(salt: number): SeededRandom {
-    return new SeededRandom(Math.imul(this.#state ^ salt, 0x27d4eb2d) + salt);
-  }
 }

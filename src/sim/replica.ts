@@ -24,12 +24,16 @@ export interface Replica {
 }
 
 function distinctLoras(requests: readonly SimRequest[]): string[] {
-  return [...new Set(requests.flatMap((request) => (request.spec.lora === undefined ? [] : [request.spec.lora])))];
+  return [
+    ...new Set(requests.flatMap((request) => (request.spec.lora === undefined ? [] : [request.spec.lora]))),
+  ];
 }
 
 export async function startReplica(options: ReplicaOptions, clock: Clock): Promise<Replica> {
   const config = engineConfig(options);
   const model = servedModel(options);
+  // The metrics observe the engine and read its queues back at scrape time, so they are built first
+  // and reach the engine through this binding once it exists.
   let engine: Engine | undefined;
   const live = () => engine as Engine;
   const metrics = new ReplicaMetrics(
@@ -68,8 +72,8 @@ export async function startReplica(options: ReplicaOptions, clock: Clock): Promi
     startedAt: Math.floor(Date.now() / 1000),
   };
   const server = createReplicaServer(context);
-  await listen(server, options.host, options.port);
   const sockets = trackSockets(server);
+  await listen(server, options.host, options.port);
   const bound = server.address() as AddressInfo;
   const url = `http://${bound.family === 'IPv6' ? `[${bound.address}]` : bound.address}:${bound.port}`;
   return {

@@ -8,7 +8,7 @@
 // the free blocks and `max_loras` allow. A request whose adapter would exceed `max_loras` is skipped
 // and keeps its place.
 
-import type { KvCacheManager, PrefixHit } from './kv-cache.ts';
+import type { KvCacheManager } from './kv-cache.ts';
 import type { SimRequest } from './request.ts';
 
 export interface SchedulerConfig {
@@ -29,8 +29,6 @@ export interface ScheduledChunk {
 export interface StepPlan {
   chunks: ScheduledChunk[];
   preempted: SimRequest[];
-  /** Requests moved from waiting to running this step (new and resumed). */
-  admitted: SimRequest[];
   /** Distinct LoRA adapters in the step. */
   loras: Set<string>;
   /** Prefix-cache lookups of requests admitted for the first time: queried and hit tokens. */
@@ -58,7 +56,13 @@ export class Scheduler {
   }
 
   schedule(nowMs: number): StepPlan {
-    const plan: StepPlan = { chunks: [], preempted: [], admitted: [], loras: new Set(), prefixQueries: 0, prefixHits: 0 };
+    const plan: StepPlan = {
+      chunks: [],
+      preempted: [],
+      loras: new Set(),
+      prefixQueries: 0,
+      prefixHits: 0,
+    };
     let budget = this.config.maxNumBatchedTokens;
 
     for (let index = 0; index < this.running.length && budget > 0; ) {
@@ -79,7 +83,8 @@ export class Scheduler {
       budget -= numTokens;
       index++;
     }
-    for (const chunk of plan.chunks) if (chunk.request.spec.lora !== undefined) plan.loras.add(chunk.request.spec.lora);
+    for (const chunk of plan.chunks)
+      if (chunk.request.spec.lora !== undefined) plan.loras.add(chunk.request.spec.lora);
 
     if (plan.preempted.length === 0) this.#admit(plan, budget, nowMs);
 
@@ -105,20 +110,20 @@ export class Scheduler {
         skipped.push(this.waiting.shift() as SimRequest);
         continue;
       }
-      const hit: PrefixHit = request.numComputed === 0 ? this.kv.findCachedPrefix(request) : { blocks: [], tokens: 0 };
-      const numTokens = Math.min(request.tokens.length - request.numComputed - hit.tokens, budget);
+      // Waiting requests have nothing computed: new ones, and preempted ones that start over.
+      const hit = this.kv.findCachedPrefix(request);
+      const numTokens = Math.min(request.tokens.length - hit.tokens, budget);
       if (!this.kv.allocate(request, numTokens, hit)) break;
       this.waiting.shift();
       if (request.numPreemptions === 0) {
         plan.prefixQueries += request.tokens.length;
         plan.prefixHits += hit.tokens;
       }
-      request.numComputed += hit.tokens;
+      request.numComputed = hit.tokens;
       if (request.cachedTokens < 0) request.cachedTokens = hit.tokens;
       request.scheduledMs ??= nowMs;
       request.status = 'running';
       this.running.push(request);
-      plan.admitted.push(request);
       if (lora !== undefined) plan.loras.add(lora);
       plan.chunks.push(this.#chunk(request, numTokens));
       budget -= numTokens;
@@ -127,7 +132,8 @@ export class Scheduler {
   }
 
   #chunk(request: SimRequest, numTokens: number): ScheduledChunk {
-    const decode = numTokens === 1 && request.numOutput > 0 && request.numComputed === request.tokens.length - 1;
+    const decode =
+      numTokens === 1 && request.numOutput > 0 && request.numComputed === request.tokens.length - 1;
     return { request, numTokens, startPosition: request.numComputed, decode };
   }
 

@@ -32,7 +32,12 @@ export function encodePrompt(text: string): number[] {
 export function encodeChat(messages: readonly ChatMessage[]): number[] {
   const ids = [BEGIN_OF_TEXT];
   for (const message of messages) {
-    ids.push(START_HEADER, ...encodeText(message.role), END_HEADER, ...encodeText(`\n\n${message.content.trim()}`));
+    ids.push(
+      START_HEADER,
+      ...encodeText(message.role),
+      END_HEADER,
+      ...encodeText(`\n\n${message.content.trim()}`),
+    );
     ids.push(END_OF_TURN);
   }
   ids.push(START_HEADER, ...encodeText('assistant'), END_HEADER, ...encodeText('\n\n'));

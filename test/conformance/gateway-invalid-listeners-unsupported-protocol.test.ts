@@ -3,13 +3,13 @@
 // Accepted (UnsupportedProtocol); the Gateway is Accepted only if another listener is.
 
 import { after, before, test } from 'node:test';
-import { infraNamespace } from './fixtures.ts';
-import { ConformanceSuite } from './harness.ts';
+import { infraNamespace } from './harness/fixtures.ts';
 import {
   gatewayMustHaveCondition,
   gatewayMustHaveLatestConditions,
   gatewayStatusMustHaveListeners,
-} from './status.ts';
+} from './harness/status.ts';
+import { ConformanceSuite } from './harness.ts';
 
 const suite = new ConformanceSuite({
   block: 5,

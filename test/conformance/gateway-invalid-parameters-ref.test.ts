@@ -2,9 +2,9 @@
 // whose infrastructure.parametersRef cannot be resolved is not Accepted (InvalidParameters).
 
 import { after, before, test } from 'node:test';
-import { infraNamespace } from './fixtures.ts';
+import { infraNamespace } from './harness/fixtures.ts';
+import { gatewayMustHaveCondition, gatewayMustHaveLatestConditions } from './harness/status.ts';
 import { ConformanceSuite } from './harness.ts';
-import { gatewayMustHaveCondition, gatewayMustHaveLatestConditions } from './status.ts';
 
 const suite = new ConformanceSuite({ block: 2, manifests: ['gateway-invalid-parameters-ref.yaml'] });
 before(() => suite.start());

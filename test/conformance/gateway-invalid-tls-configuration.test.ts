@@ -3,9 +3,9 @@
 // ResolvedRefs=False/InvalidCertificateRef.
 
 import { after, before, test } from 'node:test';
-import { infraNamespace } from './fixtures.ts';
+import { infraNamespace } from './harness/fixtures.ts';
+import { gatewayStatusMustHaveListeners } from './harness/status.ts';
 import { ConformanceSuite } from './harness.ts';
-import { gatewayStatusMustHaveListeners } from './status.ts';
 
 const suite = new ConformanceSuite({ block: 4, manifests: ['gateway-invalid-tls-configuration.yaml'] });
 before(() => suite.start());

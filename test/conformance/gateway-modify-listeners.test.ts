@@ -3,16 +3,16 @@
 
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
-import { infraNamespace } from './fixtures.ts';
-import { ConformanceSuite } from './harness.ts';
-import { gatewayListeners } from './manifest-store.ts';
+import { infraNamespace } from './harness/fixtures.ts';
+import { gatewayListeners } from './harness/manifest-store.ts';
 import {
   type ExpectedListener,
   gatewayMustHaveLatestConditions,
   gatewayStatusMustHaveListeners,
   generationOf,
   namespacesMustBeReady,
-} from './status.ts';
+} from './harness/status.ts';
+import { ConformanceSuite } from './harness.ts';
 
 const suite = new ConformanceSuite({ block: 6, manifests: ['gateway-modify-listeners.yaml'] });
 before(() => suite.start());

@@ -3,10 +3,10 @@
 
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
-import { infraNamespace } from './fixtures.ts';
+import { infraNamespace } from './harness/fixtures.ts';
+import { gatewayListeners } from './harness/manifest-store.ts';
+import { gatewayMustHaveLatestConditions, generationOf, namespacesMustBeReady } from './harness/status.ts';
 import { ConformanceSuite } from './harness.ts';
-import { gatewayListeners } from './manifest-store.ts';
-import { gatewayMustHaveLatestConditions, generationOf, namespacesMustBeReady } from './status.ts';
 
 const suite = new ConformanceSuite({ block: 7, manifests: ['gateway-observed-generation-bump.yaml'] });
 before(() => suite.start());

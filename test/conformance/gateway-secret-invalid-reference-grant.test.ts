@@ -2,9 +2,9 @@
 // ReferenceGrants that are each wrong in one detail do not authorise a cross-namespace certificate.
 
 import { after, before, test } from 'node:test';
-import { infraNamespace } from './fixtures.ts';
+import { infraNamespace } from './harness/fixtures.ts';
+import { gatewayStatusMustHaveListeners } from './harness/status.ts';
 import { ConformanceSuite } from './harness.ts';
-import { gatewayStatusMustHaveListeners } from './status.ts';
 
 const suite = new ConformanceSuite({ block: 8, manifests: ['gateway-secret-invalid-reference-grant.yaml'] });
 before(() => suite.start());

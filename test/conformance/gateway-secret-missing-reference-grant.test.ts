@@ -2,9 +2,9 @@
 // without a ReferenceGrant, a certificate from another namespace is RefNotPermitted.
 
 import { after, before, test } from 'node:test';
-import { infraNamespace } from './fixtures.ts';
+import { infraNamespace } from './harness/fixtures.ts';
+import { gatewayStatusMustHaveListeners } from './harness/status.ts';
 import { ConformanceSuite } from './harness.ts';
-import { gatewayStatusMustHaveListeners } from './status.ts';
 
 const suite = new ConformanceSuite({ block: 9, manifests: ['gateway-secret-missing-reference-grant.yaml'] });
 before(() => suite.start());

@@ -3,9 +3,9 @@
 // authorises a certificate from it, and the listener is Programmed.
 
 import { after, before, test } from 'node:test';
-import { infraNamespace } from './fixtures.ts';
+import { infraNamespace } from './harness/fixtures.ts';
+import { gatewayStatusMustHaveListeners } from './harness/status.ts';
 import { ConformanceSuite } from './harness.ts';
-import { gatewayStatusMustHaveListeners } from './status.ts';
 
 const suite = new ConformanceSuite({
   block: 10,

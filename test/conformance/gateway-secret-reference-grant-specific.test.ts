@@ -2,9 +2,9 @@
 // a grant naming the Secret authorises the cross-namespace certificate, and the listener is Programmed.
 
 import { after, before, test } from 'node:test';
-import { infraNamespace } from './fixtures.ts';
+import { infraNamespace } from './harness/fixtures.ts';
+import { gatewayStatusMustHaveListeners } from './harness/status.ts';
 import { ConformanceSuite } from './harness.ts';
-import { gatewayStatusMustHaveListeners } from './status.ts';
 
 const suite = new ConformanceSuite({
   block: 11,

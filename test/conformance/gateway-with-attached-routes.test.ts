@@ -2,13 +2,13 @@
 // counts accepted routes only, and is reported even on a listener whose references do not resolve.
 
 import { after, before, test } from 'node:test';
-import { infraNamespace } from './fixtures.ts';
-import { ConformanceSuite } from './harness.ts';
+import { infraNamespace } from './harness/fixtures.ts';
 import {
   type ExpectedListener,
   gatewayStatusMustHaveListeners,
   httpRouteMustHaveCondition,
-} from './status.ts';
+} from './harness/status.ts';
+import { ConformanceSuite } from './harness.ts';
 
 const suite = new ConformanceSuite({ block: 12, manifests: ['gateway-with-attached-routes.yaml'] });
 before(() => suite.start());

@@ -3,12 +3,12 @@
 
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
-import { ConformanceSuite } from './harness.ts';
 import {
   gatewayClassMustHaveLatestConditions,
   generationOf,
   gwcMustHaveAcceptedConditionAny,
-} from './status.ts';
+} from './harness/status.ts';
+import { ConformanceSuite } from './harness.ts';
 
 const suite = new ConformanceSuite({ block: 1, manifests: ['gatewayclass-observed-generation-bump.yaml'] });
 before(() => suite.start());

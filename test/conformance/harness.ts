@@ -5,22 +5,23 @@
 //   const suite = new ConformanceSuite({ block: 7, manifests: ['httproute-matching.yaml'] });
 //   before(() => suite.start());
 //   after(() => suite.stop());
-// `block` (1–254, distinct per file) gives the Gateway address pool 127.40.<block>.0/24 and puts the
-// admin API (127.41.<block>.1:9901) and the echo pods (127.41.<block>.10…) where no other file goes,
-// so files run in parallel.
+// `block` (1–50, distinct per file) names the file's loopback addresses (see address-block.ts), so
+// files run in parallel; a second run of the suite on the same machine moves to another block.
 
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { TestContext } from 'node:test';
-import { AdminClient } from './admin.ts';
+import { isDeepStrictEqual } from 'node:util';
+import { type AddressBlock, claimAddressBlock } from './harness/address-block.ts';
+import { AdminClient } from './harness/admin.ts';
 import {
   awaitConvergence,
   type ExpectedResponse,
   makeRequest,
   roundTripFailure,
   testCaseName,
-} from './expect.ts';
+} from './harness/expect.ts';
 import {
   type Backends,
   type Certificates,
@@ -32,15 +33,23 @@ import {
   startBackends,
   tlsSecret,
   webBackendNamespace,
-} from './fixtures.ts';
-import { type Manifest, ManifestStore, type NamespacedName, readManifests } from './manifest-store.ts';
-import { SluiceProcess } from './sluice-process.ts';
-import type { StatusSource } from './status.ts';
+} from './harness/fixtures.ts';
+import {
+  formatName,
+  type Manifest,
+  ManifestStore,
+  type NamespacedName,
+  readManifests,
+} from './harness/manifest-store.ts';
+import { SluiceProcess } from './harness/sluice-process.ts';
+import type { StatusSource } from './harness/status.ts';
 
 export const gatewayClassName = 'gateway-conformance';
 export const controllerName = 'sluice.dev/gateway-controller';
 
 const manifestsDir = join(import.meta.dirname, 'manifests');
+/** How long an edited manifest file may take to show in the admin API. */
+const loadTimeoutMs = 30_000;
 
 export interface SuiteOptions {
   block: number;
@@ -51,6 +60,7 @@ export interface SuiteOptions {
 export class ConformanceSuite implements StatusSource {
   readonly controllerName = controllerName;
   readonly #options: SuiteOptions;
+  #block: AddressBlock | undefined;
   #tempDir = '';
   #store: ManifestStore | undefined;
   #backends: Backends | undefined;
@@ -59,19 +69,19 @@ export class ConformanceSuite implements StatusSource {
   #admin: AdminClient | undefined;
 
   constructor(options: SuiteOptions) {
-    if (!Number.isInteger(options.block) || options.block < 1 || options.block > 254) {
-      throw new Error(`block must be an integer in 1..254, got ${options.block}`);
+    if (!Number.isInteger(options.block) || options.block < 1 || options.block > 50) {
+      throw new Error(`block must be an integer in 1..50, got ${options.block}`);
     }
     this.#options = options;
   }
 
   async start(): Promise<void> {
-    const { block } = this.#options;
+    this.#block = await claimAddressBlock(this.#options.block);
     this.#tempDir = await mkdtemp(join(tmpdir(), 'sluice-conformance-'));
     const configDir = join(this.#tempDir, 'config');
     this.#store = new ManifestStore(configDir, join(this.#tempDir, 'staging'));
     await this.#store.init();
-    this.#backends = await startBackends(block);
+    this.#backends = await startBackends(this.#block.podAddress);
     this.#certificates = await createCertificates(this.#tempDir);
 
     await this.#store.write('base-secrets.yaml', [
@@ -81,20 +91,20 @@ export class ConformanceSuite implements StatusSource {
     await this.apply('base.yaml');
     for (const manifest of this.#options.manifests) await this.apply(manifest);
 
-    const adminAddress = `127.41.${block}.1:9901`;
     this.#sluice = await SluiceProcess.start({
       configDir,
-      adminAddress,
-      addressPool: `127.40.${block}.0/24`,
+      adminAddress: this.#block.adminAddress,
+      addressPool: this.#block.gatewayPool,
       logFile: join(this.#tempDir, 'sluice.log'),
     });
-    this.#admin = new AdminClient(adminAddress);
+    this.#admin = new AdminClient(this.#block.adminAddress);
   }
 
   /** Stops everything started; keeps the temp directory when SLUICE_CONFORMANCE_KEEP is set. */
   async stop(): Promise<void> {
     await this.#sluice?.stop();
     await this.#backends?.close();
+    await this.#block?.release();
     if (!this.#tempDir) return;
     if (process.env.SLUICE_CONFORMANCE_KEEP) {
       process.stderr.write(`conformance files kept in ${this.#tempDir}\n`);
@@ -139,12 +149,40 @@ export class ConformanceSuite implements StatusSource {
     await store.write(file, [...objects, ...slices]);
   }
 
-  patch(kind: string, target: NamespacedName, mutate: (object: Manifest) => void): Promise<void> {
-    return this.#requireStore().patch(kind, target, mutate);
+  /**
+   * Edits an object like `kubectl patch`: when this returns, sluice has loaded the edit. A spec
+   * change is loaded once the admin API shows a new generation (what an API server shows as soon as
+   * the patch is accepted); other edits (EndpointSlice endpoints) are left to the traffic checks.
+   */
+  async patch(kind: string, target: NamespacedName, mutate: (object: Manifest) => void): Promise<void> {
+    const store = this.#requireStore();
+    const before = store.find(kind, target);
+    const generation = (await this.admin.get(kind, target))?.generation;
+    const after = await store.patch(kind, target, mutate);
+    if (generation === undefined || isDeepStrictEqual(before?.spec, after.spec)) return;
+    await this.#waitForLoad(`the edited spec of ${kind} ${formatName(target)}`, async () => {
+      const current = await this.admin.get(kind, target);
+      return current !== undefined && current.generation > generation;
+    });
   }
 
-  delete(kind: string, target: NamespacedName): Promise<void> {
-    return this.#requireStore().delete(kind, target);
+  /** Deletes an object like `kubectl delete`: when this returns, sluice no longer has it. */
+  async delete(kind: string, target: NamespacedName): Promise<void> {
+    await this.#requireStore().delete(kind, target);
+    await this.#waitForLoad(`the deletion of ${kind} ${formatName(target)}`, async () => {
+      return (await this.admin.get(kind, target)) === undefined;
+    });
+  }
+
+  async #waitForLoad(what: string, loaded: () => Promise<boolean>): Promise<void> {
+    const deadline = Date.now() + loadTimeoutMs;
+    while (Date.now() < deadline) {
+      if (await loaded()) return;
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+    throw new Error(
+      `sluice serve did not load ${what} within ${loadTimeoutMs / 1000}s\n${this.diagnostics()}`,
+    );
   }
 
   annotations(kind: string, target: NamespacedName): Record<string, string> {

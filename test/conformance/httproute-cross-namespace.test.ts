@@ -2,9 +2,12 @@
 // selected by the listener's allowedRoutes attaches to a Gateway in another namespace and serves.
 
 import { after, before, test } from 'node:test';
-import { infraNamespace, webBackendNamespace } from './fixtures.ts';
+import { infraNamespace, webBackendNamespace } from './harness/fixtures.ts';
+import {
+  gatewayAndHTTPRoutesMustBeAccepted,
+  httpRouteMustHaveResolvedRefsConditionsTrue,
+} from './harness/status.ts';
 import { ConformanceSuite } from './harness.ts';
-import { gatewayAndHTTPRoutesMustBeAccepted, httpRouteMustHaveResolvedRefsConditionsTrue } from './status.ts';
 
 const suite = new ConformanceSuite({ block: 13, manifests: ['httproute-cross-namespace.yaml'] });
 before(() => suite.start());

@@ -4,9 +4,8 @@
 // route's own hostnames.
 
 import { after, before, test } from 'node:test';
-import type { ExpectedResponse } from './expect.ts';
-import { infraNamespace as ns } from './fixtures.ts';
-import { ConformanceSuite } from './harness.ts';
+import type { ExpectedResponse } from './harness/expect.ts';
+import { infraNamespace as ns } from './harness/fixtures.ts';
 import {
   type ExpectedListener,
   gatewayAndHTTPRoutesMustBeAccepted,
@@ -14,7 +13,8 @@ import {
   httpRouteMustHaveParents,
   httpRouteMustHaveResolvedRefsConditionsTrue,
   namespacesMustBeReady,
-} from './status.ts';
+} from './harness/status.ts';
+import { ConformanceSuite } from './harness.ts';
 
 const suite = new ConformanceSuite({ block: 17, manifests: ['httproute-hostname-intersection.yaml'] });
 before(() => suite.start());

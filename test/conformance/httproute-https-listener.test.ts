@@ -3,10 +3,13 @@
 // listener with hostname second-example.org; an unknown host gets 404.
 
 import { after, before, test } from 'node:test';
-import { testCaseName } from './expect.ts';
-import { infraNamespace as ns } from './fixtures.ts';
+import { testCaseName } from './harness/expect.ts';
+import { infraNamespace as ns } from './harness/fixtures.ts';
+import {
+  gatewayAndHTTPRoutesMustBeAccepted,
+  httpRouteMustHaveResolvedRefsConditionsTrue,
+} from './harness/status.ts';
 import { ConformanceSuite } from './harness.ts';
-import { gatewayAndHTTPRoutesMustBeAccepted, httpRouteMustHaveResolvedRefsConditionsTrue } from './status.ts';
 
 const suite = new ConformanceSuite({ block: 15, manifests: ['httproute-https-listener.yaml'] });
 before(() => suite.start());

@@ -3,9 +3,9 @@
 // ReferenceGrant is RefNotPermitted and its traffic gets 500.
 
 import { after, before, test } from 'node:test';
-import { infraNamespace as ns } from './fixtures.ts';
+import { infraNamespace as ns } from './harness/fixtures.ts';
+import { gatewayAndHTTPRoutesMustBeAccepted, httpRouteMustHaveCondition } from './harness/status.ts';
 import { ConformanceSuite } from './harness.ts';
-import { gatewayAndHTTPRoutesMustBeAccepted, httpRouteMustHaveCondition } from './status.ts';
 
 const suite = new ConformanceSuite({
   block: 19,

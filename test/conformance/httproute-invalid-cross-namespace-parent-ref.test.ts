@@ -3,14 +3,14 @@
 // admit is not Accepted (NotAllowedByListeners) and the Gateway counts no route.
 
 import { after, before, test } from 'node:test';
-import { infraNamespace, webBackendNamespace } from './fixtures.ts';
-import { ConformanceSuite } from './harness.ts';
+import { infraNamespace, webBackendNamespace } from './harness/fixtures.ts';
 import {
   gatewayMustHaveZeroRoutes,
   httpRouteMustHaveCondition,
   httpRouteMustHaveNoAcceptedParents,
   httpRouteMustHaveResolvedRefsConditionsTrue,
-} from './status.ts';
+} from './harness/status.ts';
+import { ConformanceSuite } from './harness.ts';
 
 const suite = new ConformanceSuite({
   block: 20,

@@ -2,9 +2,9 @@
 // a backendRef to a missing Service is BackendNotFound and its traffic gets 500.
 
 import { after, before, test } from 'node:test';
-import { infraNamespace as ns } from './fixtures.ts';
+import { infraNamespace as ns } from './harness/fixtures.ts';
+import { gatewayAndHTTPRoutesMustBeAccepted, httpRouteMustHaveCondition } from './harness/status.ts';
 import { ConformanceSuite } from './harness.ts';
-import { gatewayAndHTTPRoutesMustBeAccepted, httpRouteMustHaveCondition } from './status.ts';
 
 const suite = new ConformanceSuite({
   block: 21,

@@ -3,13 +3,13 @@
 // does not have is not Accepted (NoMatchingParent), and the Gateway counts no route.
 
 import { after, before, test } from 'node:test';
-import { infraNamespace as ns } from './fixtures.ts';
-import { ConformanceSuite } from './harness.ts';
+import { infraNamespace as ns } from './harness/fixtures.ts';
 import {
   gatewayMustHaveZeroRoutes,
   httpRouteMustHaveCondition,
   httpRouteMustHaveNoAcceptedParents,
-} from './status.ts';
+} from './harness/status.ts';
+import { ConformanceSuite } from './harness.ts';
 
 const suite = new ConformanceSuite({
   block: 22,

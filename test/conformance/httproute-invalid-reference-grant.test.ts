@@ -3,9 +3,9 @@
 // route is RefNotPermitted and its traffic gets 500.
 
 import { after, before, test } from 'node:test';
-import { infraNamespace as ns, webBackendNamespace } from './fixtures.ts';
+import { infraNamespace as ns, webBackendNamespace } from './harness/fixtures.ts';
+import { gatewayAndHTTPRoutesMustBeAccepted, httpRouteMustHaveCondition } from './harness/status.ts';
 import { ConformanceSuite } from './harness.ts';
-import { gatewayAndHTTPRoutesMustBeAccepted, httpRouteMustHaveCondition } from './status.ts';
 
 const suite = new ConformanceSuite({ block: 23, manifests: ['httproute-invalid-reference-grant.yaml'] });
 before(() => suite.start());

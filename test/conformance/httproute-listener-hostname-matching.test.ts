@@ -3,13 +3,13 @@
 // the longest wildcard); a wildcard never matches its apex.
 
 import { after, before, test } from 'node:test';
-import { infraNamespace as ns } from './fixtures.ts';
-import { ConformanceSuite } from './harness.ts';
+import { infraNamespace as ns } from './harness/fixtures.ts';
 import {
   gatewayAndHTTPRoutesMustBeAccepted,
   httpRouteMustHaveResolvedRefsConditionsTrue,
   namespacesMustBeReady,
-} from './status.ts';
+} from './harness/status.ts';
+import { ConformanceSuite } from './harness.ts';
 
 const suite = new ConformanceSuite({ block: 24, manifests: ['httproute-listener-hostname-matching.yaml'] });
 before(() => suite.start());

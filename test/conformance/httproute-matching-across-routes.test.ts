@@ -2,9 +2,12 @@
 // two routes sharing a hostname compete as one set; the /v2 route serves example.com only.
 
 import { after, before, test } from 'node:test';
-import { infraNamespace as ns } from './fixtures.ts';
+import { infraNamespace as ns } from './harness/fixtures.ts';
+import {
+  gatewayAndHTTPRoutesMustBeAccepted,
+  httpRouteMustHaveResolvedRefsConditionsTrue,
+} from './harness/status.ts';
 import { ConformanceSuite } from './harness.ts';
-import { gatewayAndHTTPRoutesMustBeAccepted, httpRouteMustHaveResolvedRefsConditionsTrue } from './status.ts';
 
 const suite = new ConformanceSuite({ block: 26, manifests: ['httproute-matching-across-routes.yaml'] });
 before(() => suite.start());

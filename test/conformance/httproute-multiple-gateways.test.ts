@@ -2,9 +2,9 @@
 // two Gateways serves on both, while each Gateway's own route stays on that Gateway.
 
 import { after, before, test } from 'node:test';
-import { infraNamespace as ns } from './fixtures.ts';
+import { infraNamespace as ns } from './harness/fixtures.ts';
+import { gatewayAndHTTPRoutesMustBeAccepted } from './harness/status.ts';
 import { ConformanceSuite } from './harness.ts';
-import { gatewayAndHTTPRoutesMustBeAccepted } from './status.ts';
 
 const suite = new ConformanceSuite({ block: 27, manifests: ['httproute-multiple-gateways.yaml'] });
 before(() => suite.start());

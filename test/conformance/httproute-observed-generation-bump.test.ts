@@ -3,15 +3,15 @@
 
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
-import { infraNamespace as ns } from './fixtures.ts';
-import { ConformanceSuite } from './harness.ts';
+import { infraNamespace as ns } from './harness/fixtures.ts';
 import {
   generationOf,
   httpRouteMustHaveCondition,
   httpRouteMustHaveLatestConditions,
   httpRouteMustHaveResolvedRefsConditionsTrue,
   namespacesMustBeReady,
-} from './status.ts';
+} from './harness/status.ts';
+import { ConformanceSuite } from './harness.ts';
 
 const suite = new ConformanceSuite({ block: 29, manifests: ['httproute-observed-generation-bump.yaml'] });
 before(() => suite.start());

@@ -3,9 +3,9 @@
 // not cover answers 500 while its sibling rule serves, and the route reports RefNotPermitted.
 
 import { after, before, test } from 'node:test';
-import { appBackendNamespace, infraNamespace as ns } from './fixtures.ts';
+import { appBackendNamespace, infraNamespace as ns } from './harness/fixtures.ts';
+import { gatewayAndHTTPRoutesMustBeAccepted, httpRouteMustHaveCondition } from './harness/status.ts';
 import { ConformanceSuite } from './harness.ts';
-import { gatewayAndHTTPRoutesMustBeAccepted, httpRouteMustHaveCondition } from './status.ts';
 
 const suite = new ConformanceSuite({
   block: 30,

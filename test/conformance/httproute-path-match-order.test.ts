@@ -2,9 +2,12 @@
 // and a longer prefix beats a shorter one, whatever the rule order.
 
 import { after, before, test } from 'node:test';
-import { infraNamespace as ns } from './fixtures.ts';
+import { infraNamespace as ns } from './harness/fixtures.ts';
+import {
+  gatewayAndHTTPRoutesMustBeAccepted,
+  httpRouteMustHaveResolvedRefsConditionsTrue,
+} from './harness/status.ts';
 import { ConformanceSuite } from './harness.ts';
-import { gatewayAndHTTPRoutesMustBeAccepted, httpRouteMustHaveResolvedRefsConditionsTrue } from './status.ts';
 
 const suite = new ConformanceSuite({ block: 31, manifests: ['httproute-path-match-order.yaml'] });
 before(() => suite.start());

@@ -2,9 +2,12 @@
 // route use a Service in another namespace, and deleting the grant revokes it (500).
 
 import { after, before, test } from 'node:test';
-import { infraNamespace as ns, webBackendNamespace } from './fixtures.ts';
+import { infraNamespace as ns, webBackendNamespace } from './harness/fixtures.ts';
+import {
+  gatewayAndHTTPRoutesMustBeAccepted,
+  httpRouteMustHaveResolvedRefsConditionsTrue,
+} from './harness/status.ts';
 import { ConformanceSuite } from './harness.ts';
-import { gatewayAndHTTPRoutesMustBeAccepted, httpRouteMustHaveResolvedRefsConditionsTrue } from './status.ts';
 
 const suite = new ConformanceSuite({ block: 33, manifests: ['httproute-reference-grant.yaml'] });
 before(() => suite.start());

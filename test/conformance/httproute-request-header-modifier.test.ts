@@ -2,9 +2,12 @@
 // replaces, add appends after existing values, remove deletes, several at once, names in any case.
 
 import { after, before, test } from 'node:test';
-import { infraNamespace as ns } from './fixtures.ts';
+import { infraNamespace as ns } from './harness/fixtures.ts';
+import {
+  gatewayAndHTTPRoutesMustBeAccepted,
+  httpRouteMustHaveResolvedRefsConditionsTrue,
+} from './harness/status.ts';
 import { ConformanceSuite } from './harness.ts';
-import { gatewayAndHTTPRoutesMustBeAccepted, httpRouteMustHaveResolvedRefsConditionsTrue } from './status.ts';
 
 const suite = new ConformanceSuite({ block: 34, manifests: ['httproute-request-header-modifier.yaml'] });
 before(() => suite.start());

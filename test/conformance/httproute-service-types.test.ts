@@ -2,11 +2,14 @@
 // Services (headless or not) whose EndpointSlices are written by hand, are all routable.
 
 import { after, before, test } from 'node:test';
-import type { ExpectedResponse } from './expect.ts';
-import { testCaseName } from './expect.ts';
-import { endpointFor, infraNamespace as ns } from './fixtures.ts';
+import type { ExpectedResponse } from './harness/expect.ts';
+import { testCaseName } from './harness/expect.ts';
+import { endpointFor, infraNamespace as ns } from './harness/fixtures.ts';
+import {
+  gatewayAndHTTPRoutesMustBeAccepted,
+  httpRouteMustHaveResolvedRefsConditionsTrue,
+} from './harness/status.ts';
 import { ConformanceSuite } from './harness.ts';
-import { gatewayAndHTTPRoutesMustBeAccepted, httpRouteMustHaveResolvedRefsConditionsTrue } from './status.ts';
 
 const suite = new ConformanceSuite({ block: 35, manifests: ['httproute-service-types.yaml'] });
 before(() => suite.start());

@@ -2,12 +2,15 @@
 // 500 requests, and the weight-0 backend gets none.
 
 import { after, before, test } from 'node:test';
-import { compareRoundTrip, type ExpectedResponse, makeRequest } from './expect.ts';
-import { infraNamespace as ns } from './fixtures.ts';
+import { compareRoundTrip, type ExpectedResponse, makeRequest } from './harness/expect.ts';
+import { infraNamespace as ns } from './harness/fixtures.ts';
+import { captureRoundTrip } from './harness/roundtrip.ts';
+import {
+  gatewayAndHTTPRoutesMustBeAccepted,
+  httpRouteMustHaveResolvedRefsConditionsTrue,
+} from './harness/status.ts';
+import { maxWeightTestRetries, weightedDistributionProblems } from './harness/weight.ts';
 import { ConformanceSuite } from './harness.ts';
-import { captureRoundTrip } from './roundtrip.ts';
-import { gatewayAndHTTPRoutesMustBeAccepted, httpRouteMustHaveResolvedRefsConditionsTrue } from './status.ts';
-import { maxWeightTestRetries, weightedDistributionProblems } from './weight.ts';
 
 const suite = new ConformanceSuite({ block: 37, manifests: ['httproute-weight.yaml'] });
 before(() => suite.start());

@@ -2,6 +2,8 @@
 
 import { SluiceError } from '../../errors.ts';
 import type { IRFilter, IRMatch, IRPathModifier } from '../../ir/types.ts';
+import { type ClusterRuntime, missingCluster } from '../forward/clusters.ts';
+import { type CompiledCors, compileCors } from './cors.ts';
 import { type CompiledHeaderModifier, compileHeaderModifier } from './header-modifier.ts';
 import type { BoundPathModifier } from './path-modifier.ts';
 import type { CompiledRedirect } from './redirect.ts';
@@ -12,15 +14,29 @@ export type CompiledFilter =
   | { type: 'RequestRedirect'; redirect: CompiledRedirect }
   /** `host` sets the upstream Host header (a prepared `set host` modifier). */
   | { type: 'URLRewrite'; host: CompiledHeaderModifier | null; path: BoundPathModifier | null }
+  /** Sends a copy of `numerator / denominator` of the requests to the cluster; its answers are dropped. */
+  | { type: 'RequestMirror'; cluster: ClusterRuntime; numerator: number; denominator: number }
+  | { type: 'CORS'; cors: CompiledCors }
   /** Answers the request at the gateway with a prepared JSON error body. */
   | { type: 'LocalReply'; status: number; body: string };
 
-/** `match` is the route match the filters belong to: ReplacePrefixMatch replaces its PathPrefix. */
-export function compileFilters(filters: readonly IRFilter[], match: IRMatch): CompiledFilter[] {
-  return filters.map((filter) => compileFilter(filter, match));
+/**
+ * `match` is the route match the filters belong to (ReplacePrefixMatch replaces its PathPrefix);
+ * `clusters` resolves mirror targets.
+ */
+export function compileFilters(
+  filters: readonly IRFilter[],
+  match: IRMatch,
+  clusters: ReadonlyMap<string, ClusterRuntime>,
+): CompiledFilter[] {
+  return filters.map((filter) => compileFilter(filter, match, clusters));
 }
 
-function compileFilter(filter: IRFilter, match: IRMatch): CompiledFilter {
+function compileFilter(
+  filter: IRFilter,
+  match: IRMatch,
+  clusters: ReadonlyMap<string, ClusterRuntime>,
+): CompiledFilter {
   switch (filter.type) {
     case 'RequestHeaderModifier':
     case 'ResponseHeaderModifier':
@@ -50,6 +66,17 @@ function compileFilter(filter: IRFilter, match: IRMatch): CompiledFilter {
           : compileHeaderModifier({ set: [['host', hostname]], add: [], remove: [] });
       return { type: 'URLRewrite', host, path };
     }
+    case 'RequestMirror': {
+      const { cluster, numerator, denominator } = filter.mirror;
+      return {
+        type: 'RequestMirror',
+        cluster: clusters.get(cluster) ?? missingCluster(cluster),
+        numerator,
+        denominator,
+      };
+    }
+    case 'CORS':
+      return { type: 'CORS', cors: compileCors(filter.cors) };
     case 'DirectResponse':
       return unsupported(filter.status);
   }

@@ -14,14 +14,14 @@ export interface CompiledRedirect {
 /** What the redirect needs to know about the request and the socket it arrived on. */
 export interface RedirectRequest {
   /** Scheme of the listener the request arrived on. */
-  scheme: 'http' | 'https';
-  listenerPort: number;
+  readonly scheme: 'http' | 'https';
+  readonly listenerPort: number;
   /** Request host without its port (`[::1]` keeps its brackets). */
-  host: string;
+  readonly host: string;
   /** Request path without the query string. */
-  path: string;
+  readonly path: string;
   /** The query string with its leading `?`, or empty. */
-  query: string;
+  readonly query: string;
 }
 
 const wellKnownPorts = { http: 80, https: 443 } as const;

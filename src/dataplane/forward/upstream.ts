@@ -1,7 +1,7 @@
 // Forwards a routed request to one upstream endpoint with undici's `dispatch` and streams the response
 // back through node:http, with backpressure, timeouts and disconnects handled on both sides.
 
-import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { ServerResponse } from 'node:http';
 import type { Dispatcher } from 'undici';
 import { type ErrorCode, SluiceError } from '../../errors.ts';
 import type { Exchange } from '../exchange.ts';
@@ -41,11 +41,6 @@ function onBackendTimeout(handler: UpstreamHandler, ms: number): void {
   handler.timedOut('upstream_timeout', ms);
 }
 
-function hasBody(req: IncomingMessage): boolean {
-  const length = req.headers['content-length'];
-  return (length !== undefined && length !== '0') || req.headers['transfer-encoding'] !== undefined;
-}
-
 /** Sends the exchange's upstream request to `endpoint`; the response streams straight to the client. */
 export function forward(exchange: Exchange, endpoint: UpstreamEndpoint, timeouts: ForwardTimeouts): void {
   const { req, res } = exchange;
@@ -62,7 +57,7 @@ export function forward(exchange: Exchange, endpoint: UpstreamEndpoint, timeouts
       path: exchange.upstreamPath + exchange.query,
       method: exchange.method,
       headers: exchange.upstreamHeaders,
-      body: hasBody(req) ? req : null,
+      body: exchange.upstreamBody(),
     },
     handler,
   );

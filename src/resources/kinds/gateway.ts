@@ -1,25 +1,21 @@
-// Gateway (gateway.networking.k8s.io): schema, defaults and listener/address rules of the v1.6 standard CRD.
+// Gateway (gateway.networking.k8s.io): schema, defaults and address, infrastructure and TLS rules of the v1.6
+// standard CRD (listeners are in listener.ts, shared with ListenerSet).
 
 import { isIP } from 'node:net';
 import { quote } from '../check.ts';
 import {
   type AllowedListeners,
-  type AllowedRoutes,
   type FrontendTLSValidation,
   GATEWAY_GROUP,
   type Gateway,
   type GatewaySpec,
   type GatewaySpecAddress,
   type GatewayTLS,
-  type GatewayTLSConfig,
-  type Listener,
   type ObjectReference,
-  type RouteGroupKind,
   type TLSConfig,
 } from '../gateway-api.ts';
 import {
   group,
-  hostname,
   hostnamePattern,
   kind,
   labelSelector,
@@ -28,112 +24,11 @@ import {
   objectName,
   portNumber,
   secretObjectReference,
-  sectionName,
 } from '../gateway-shared.ts';
 import { defineKind } from '../kind.ts';
 import { dnsSubdomain, labelValue, qualifiedNameProblem } from '../names.ts';
-import { array, dropped, map, object, type Rule, string, withDefault } from '../schema.ts';
-
-const listenerTLS = object<GatewayTLSConfig>(
-  {
-    mode: string({ enum: ['Terminate', 'Passthrough'], default: 'Terminate' }),
-    certificateRefs: array(secretObjectReference(), { maxItems: 64 }),
-    options: map<string>(string({ maxLength: 4096 }), { maxProperties: 16 }),
-  },
-  {
-    rules: [
-      (self, report) => {
-        const certificates = self.certificateRefs?.length ?? 0;
-        const options = Object.keys(self.options ?? {}).length;
-        if (self.mode === 'Terminate' && certificates === 0 && options === 0) {
-          report(
-            'mode Terminate needs certificateRefs (the Secret with the certificate and key) or options',
-            ['certificateRefs'],
-          );
-        }
-      },
-    ],
-  },
-);
-
-const allowedRoutes = object<AllowedRoutes>(
-  {
-    namespaces: object<NonNullable<AllowedRoutes['namespaces']>>(
-      {
-        from: string({ enum: ['All', 'Selector', 'Same'], default: 'Same' }),
-        selector: labelSelector(),
-      },
-      { default: { from: 'Same' } },
-    ),
-    kinds: array(
-      object<RouteGroupKind>(
-        { group: withDefault(group(), GATEWAY_GROUP), kind: kind() },
-        { required: ['kind'] },
-      ),
-      { maxItems: 8 },
-    ),
-  },
-  { default: { namespaces: { from: 'Same' } } },
-);
-
-const listener = object<Listener>(
-  {
-    name: sectionName(),
-    hostname: hostname(),
-    port: portNumber(),
-    protocol: string({
-      minLength: 1,
-      maxLength: 255,
-      pattern:
-        /^[a-zA-Z0-9]([-a-zA-Z0-9]*[a-zA-Z0-9])?$|[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*\/[A-Za-z0-9]+$/,
-      patternMeans: 'HTTP, HTTPS, TLS, TCP, UDP or a domain-prefixed protocol such as "example.com/proto"',
-    }),
-    tls: listenerTLS,
-    allowedRoutes,
-  },
-  { required: ['name', 'port', 'protocol'] },
-);
-
-const listenerRules: Rule<Listener[]> = (listeners, report) => {
-  listeners.forEach((l, index) => {
-    if (['HTTP', 'TCP', 'UDP'].includes(l.protocol) && l.tls) {
-      report(`must not be set for protocol ${l.protocol}; only HTTPS and TLS listeners use tls`, [
-        index,
-        'tls',
-      ]);
-    }
-    if (l.protocol === 'HTTPS' && l.tls && l.tls.mode !== 'Terminate') {
-      report('must be Terminate for protocol HTTPS (use protocol TLS for Passthrough)', [
-        index,
-        'tls',
-        'mode',
-      ]);
-    }
-    if (l.protocol === 'HTTPS' && !l.tls) {
-      report(
-        'an HTTPS listener needs tls.certificateRefs; without a certificate it will not be programmed',
-        [index, 'tls'],
-        'warning',
-      );
-    }
-    if (l.protocol === 'TLS' && !l.tls) {
-      report('required for protocol TLS, with mode Passthrough or Terminate', [index, 'tls']);
-    }
-    if ((l.protocol === 'TCP' || l.protocol === 'UDP') && l.hostname !== undefined) {
-      report(`must not be set for protocol ${l.protocol}`, [index, 'hostname']);
-    }
-    const twin = listeners.findIndex(
-      (other) => other.port === l.port && other.protocol === l.protocol && other.hostname === l.hostname,
-    );
-    if (twin < index) {
-      const where = `port ${l.port}, protocol ${l.protocol} and ${l.hostname === undefined ? 'no hostname' : `hostname ${quote(l.hostname)}`}`;
-      report(
-        `listener ${quote(listeners[twin].name)} already uses ${where}; each combination must be unique`,
-        [index],
-      );
-    }
-  });
-};
+import { array, dropped, map, object, type Rule, string } from '../schema.ts';
+import { listenerList } from './listener.ts';
 
 const addressType = string({
   minLength: 1,
@@ -234,13 +129,7 @@ const gatewayTLS = object<GatewayTLS>({
 const spec = object<GatewaySpec>(
   {
     gatewayClassName: objectName(),
-    listeners: array(listener, {
-      minItems: 1,
-      maxItems: 64,
-      listType: 'map',
-      mapKeys: ['name'],
-      rules: [listenerRules],
-    }),
+    listeners: listenerList(),
     addresses: array(address, { maxItems: 16, rules: [uniqueAddresses] }),
     infrastructure,
     allowedListeners,

@@ -1,25 +1,16 @@
-// HTTPRoute filters (`HTTPRouteFilter` of the v1.6 standard CRD): each filter type, its settings and defaults,
-// and the CEL rules on a filter list (type ↔ settings, which types may repeat, redirect vs rewrite).
+// HTTPRoute filters (`HTTPRouteFilter` of the v1.6 standard CRD): the HTTP-only filter types (redirect, rewrite,
+// CORS) with their settings and defaults, and the CEL rules on an HTTPRoute filter list.
 
-import { quote } from '../check.ts';
 import type {
   HTTPCORSFilter,
-  HTTPHeader,
-  HTTPHeaderFilter,
   HTTPPathModifier,
-  HTTPRequestMirrorFilter,
   HTTPRequestRedirectFilter,
   HTTPRouteFilter,
   HTTPURLRewriteFilter,
 } from '../gateway-api.ts';
-import {
-  backendObjectReference,
-  headerName,
-  localObjectReference,
-  portNumber,
-  preciseHostname,
-} from '../gateway-shared.ts';
+import { headerName, localObjectReference, portNumber, preciseHostname } from '../gateway-shared.ts';
 import { array, boolean, integer, object, type Rule, string } from '../schema.ts';
+import { headerFilter, requestMirror, routeFilter, routeFilterList } from './route-filters.ts';
 
 /** Each filter type and the field that carries its settings; exactly that field is set for that type. */
 const filterFields = {
@@ -31,24 +22,6 @@ const filterFields = {
   ExtensionRef: 'extensionRef',
   CORS: 'cors',
 } as const satisfies Record<string, keyof HTTPRouteFilter>;
-
-type FilterType = keyof typeof filterFields;
-
-const filterTypes = Object.keys(filterFields) as FilterType[];
-
-/** Filter types that may appear more than once in one list. */
-const repeatable: readonly string[] = ['RequestMirror', 'ExtensionRef'];
-
-const header = object<HTTPHeader>(
-  { name: headerName(), value: string({ minLength: 1, maxLength: 4096 }) },
-  { required: ['name', 'value'] },
-);
-
-const headerFilter = object<HTTPHeaderFilter>({
-  set: array(header, { maxItems: 16, listType: 'map', mapKeys: ['name'] }),
-  add: array(header, { maxItems: 16, listType: 'map', mapKeys: ['name'] }),
-  remove: array(string(), { maxItems: 16, listType: 'set' }),
-});
 
 const pathModifier = object<HTTPPathModifier>(
   {
@@ -87,38 +60,6 @@ const requestRedirect = object<HTTPRequestRedirectFilter>({
 
 const urlRewrite = object<HTTPURLRewriteFilter>({ hostname: preciseHostname(), path: pathModifier });
 
-type Fraction = NonNullable<HTTPRequestMirrorFilter['fraction']>;
-
-const requestMirror = object<HTTPRequestMirrorFilter>(
-  {
-    backendRef: backendObjectReference(),
-    percent: integer({ minimum: 0, maximum: 100 }),
-    fraction: object<Fraction>(
-      { numerator: integer({ minimum: 0 }), denominator: integer({ minimum: 1, default: 100 }) },
-      {
-        required: ['numerator'],
-        rules: [
-          (self, report) => {
-            if (self.numerator > (self.denominator ?? 100)) {
-              report(`must not be greater than the denominator (${self.denominator})`, ['numerator']);
-            }
-          },
-        ],
-      },
-    ),
-  },
-  {
-    required: ['backendRef'],
-    rules: [
-      (self, report) => {
-        if (self.percent !== undefined && self.fraction !== undefined) {
-          report('set either percent or fraction, not both', ['fraction']);
-        }
-      },
-    ],
-  },
-);
-
 /** CEL: `*` stands for everything, so it must be the only entry. */
 function wildcardAlone(what: string): Rule<string[]> {
   return (self, report) => {
@@ -150,33 +91,18 @@ const cors = object<HTTPCORSFilter>({
   maxAge: integer({ minimum: 1, default: 5 }),
 });
 
-/** CEL: the settings field that matches `type` is set, and no other. */
-const settingsMatchType: Rule<HTTPRouteFilter> = (self, report) => {
-  for (const type of filterTypes) {
-    const field = filterFields[type];
-    if (self.type === type && self[field] === undefined) report(`required when type is ${type}`, [field]);
-    if (self.type !== type && self[field] !== undefined) {
-      report(`must not be set when type is ${self.type} (it belongs to type ${type})`, [field]);
-    }
-  }
-};
+const filter = routeFilter<HTTPRouteFilter>(filterFields, {
+  requestHeaderModifier: headerFilter,
+  responseHeaderModifier: headerFilter,
+  requestMirror,
+  requestRedirect,
+  urlRewrite,
+  cors,
+  extensionRef: localObjectReference(),
+});
 
-const filter = object<HTTPRouteFilter>(
-  {
-    type: string({ enum: filterTypes }),
-    requestHeaderModifier: headerFilter,
-    responseHeaderModifier: headerFilter,
-    requestMirror,
-    requestRedirect,
-    urlRewrite,
-    cors,
-    extensionRef: localObjectReference(),
-  },
-  { required: ['type'], rules: [settingsMatchType] },
-);
-
-/** CEL on a filter list: no redirect together with a rewrite; only mirrors and extension refs repeat. */
-const filterListRules: Rule<HTTPRouteFilter[]> = (filters, report) => {
+/** CEL on an HTTPRoute filter list: no redirect together with a rewrite. */
+const redirectOrRewrite: Rule<HTTPRouteFilter[]> = (filters, report) => {
   const redirect = filters.findIndex((f) => f.type === 'RequestRedirect');
   const rewrite = filters.findIndex((f) => f.type === 'URLRewrite');
   if (redirect >= 0 && rewrite >= 0) {
@@ -185,18 +111,9 @@ const filterListRules: Rule<HTTPRouteFilter[]> = (filters, report) => {
       'type',
     ]);
   }
-  filters.forEach((f, index) => {
-    if (repeatable.includes(f.type)) return;
-    if (filters.findIndex((other) => other.type === f.type) < index) {
-      report(
-        `filter type ${quote(f.type)} may appear only once in a list (only RequestMirror and ExtensionRef may repeat)`,
-        [index, 'type'],
-      );
-    }
-  });
 };
 
 /** `filters` of a route rule or of one backendRef. */
 export function filterList() {
-  return array<HTTPRouteFilter>(filter, { maxItems: 16, rules: [filterListRules] });
+  return routeFilterList<HTTPRouteFilter>(filter, ['RequestMirror', 'ExtensionRef'], [redirectOrRewrite]);
 }

@@ -596,10 +596,11 @@ admissionCases('HTTPRoute rules, backends and timeouts', [
     problems: ['spec.rules: must have at most 16 items, not 17'],
   },
   {
-    name: 'a repeated rule name is a warning (only the experimental CRD rejects it)',
-    manifest: route({ rules: [{ name: 'a' }, { name: 'a' }] }),
-    problems: ['warning spec.rules[1].name: rule name "a" is used by an earlier rule'],
+    name: 'a repeated rule name (the experimental CRD rule)',
+    manifest: route({ rules: [{ name: 'a' }, { name: 'b' }, {}, { name: 'a' }] }),
+    problems: ['spec.rules[3].name: rule name "a" is used by an earlier rule; names must be unique'],
   },
+  { name: 'unique rule names, and rules without one', manifest: route({ rules: [{ name: 'a' }, {}, {}] }) },
   {
     name: 'rule name format',
     manifest: route({ rules: [{ name: 'Rule_1' }] }),
@@ -662,8 +663,8 @@ admissionCases('HTTPRoute rules, backends and timeouts', [
   },
   {
     name: 'an unknown field is a warning and is dropped',
-    manifest: withRule({ retry: { attempts: 2 } }),
-    problems: ['warning spec.rules[0].retry: unknown field; it is ignored'],
+    manifest: withRule({ retries: { attempts: 2 } }),
+    problems: ['warning spec.rules[0].retries: unknown field; it is ignored'],
   },
 ]);
 
@@ -688,8 +689,67 @@ admissionCases('HTTPRoute parentRefs', [
     name: 'the same parent with and without sectionName',
     manifest: route({ parentRefs: [{ name: 'gw', sectionName: 'a' }, { name: 'gw' }] }),
     problems: [
-      'spec.parentRefs[1]: sectionName must be set on every reference when several parentRefs name the same parent',
+      'spec.parentRefs[1]: sectionName must be set on all or none of the parentRefs that name the same parent',
     ],
+  },
+  {
+    name: 'the same parent with different ports (the experimental CRD rule)',
+    manifest: route({
+      parentRefs: [
+        { name: 'gw', port: 80 },
+        { name: 'gw', port: 8080 },
+      ],
+    }),
+  },
+  {
+    name: 'the same port with different sectionNames',
+    manifest: route({
+      parentRefs: [
+        { name: 'gw', sectionName: 'a', port: 80 },
+        { name: 'gw', sectionName: 'b', port: 80 },
+      ],
+    }),
+  },
+  {
+    name: 'the same parent with and without port',
+    manifest: route({ parentRefs: [{ name: 'gw' }, { name: 'gw', port: 80 }] }),
+    problems: [
+      'spec.parentRefs[1]: port must be set on all or none of the parentRefs that name the same parent',
+    ],
+  },
+  {
+    name: 'sectionName on one, sectionName and port on the other',
+    manifest: route({
+      parentRefs: [
+        { name: 'gw', sectionName: 'a' },
+        { name: 'gw', sectionName: 'b', port: 80 },
+      ],
+    }),
+    problems: ['spec.parentRefs[1]: port must be set on all or none of the parentRefs'],
+  },
+  {
+    name: 'the same port twice',
+    manifest: route({
+      parentRefs: [
+        { name: 'gw', port: 80 },
+        { name: 'gw', port: 80 },
+      ],
+    }),
+    problems: ['spec.parentRefs[1]: duplicate parentRef: port 80 is already referenced'],
+  },
+  {
+    name: 'the same sectionName and port twice',
+    manifest: route({
+      parentRefs: [
+        { name: 'gw', sectionName: 'a', port: 80 },
+        { name: 'gw', sectionName: 'a', port: 80 },
+      ],
+    }),
+    problems: ['spec.parentRefs[1]: duplicate parentRef: sectionName "a" and port 80 are already referenced'],
+  },
+  {
+    name: 'a namespace written on one reference only names another parent, as in the CRD',
+    manifest: route({ parentRefs: [{ name: 'gw' }, { name: 'gw', namespace: 'default' }] }),
   },
   {
     name: 'the same sectionName twice',
@@ -708,5 +768,96 @@ admissionCases('HTTPRoute parentRefs', [
       'spec.parentRefs[0].port: must be between 1 and 65535, not 0',
       'spec.parentRefs[0].name: required field is missing',
     ],
+  },
+]);
+
+test('HTTPRoute experimental defaults: sessionPersistence type Cookie, cookie lifetime Session', () => {
+  const object = admitted<HTTPRoute>(
+    withRule({
+      retry: { codes: [500, 503], attempts: 3, backoff: '100ms' },
+      sessionPersistence: { sessionName: 'sid', cookieConfig: {} },
+    }),
+  );
+  const rule = object.spec.rules?.[0];
+  assert.deepEqual(rule?.retry, { codes: [500, 503], attempts: 3, backoff: '100ms' });
+  assert.deepEqual(rule?.sessionPersistence, {
+    sessionName: 'sid',
+    cookieConfig: { lifetimeType: 'Session' },
+    type: 'Cookie',
+  });
+});
+
+admissionCases('HTTPRoute retry (experimental)', [
+  { name: 'codes only', manifest: withRule({ retry: { codes: [500, 502, 503, 504] } }) },
+  { name: 'an empty retry', manifest: withRule({ retry: {} }) },
+  {
+    name: 'codes outside 400-599, repeated',
+    manifest: withRule({ retry: { codes: [399, 600, 500, 500] } }),
+    problems: [
+      'spec.rules[0].retry.codes[0]: must be between 400 and 599, not 399',
+      'spec.rules[0].retry.codes[1]: must be between 400 and 599, not 600',
+      'spec.rules[0].retry.codes[3]: duplicate value 500',
+    ],
+  },
+  {
+    name: 'zero attempts',
+    manifest: withRule({ retry: { attempts: 0 } }),
+    problems: ['spec.rules[0].retry.attempts: must be at least 1, not 0'],
+  },
+  {
+    name: 'a backoff that is not a GEP-2257 duration',
+    manifest: withRule({ retry: { backoff: '1.5s' } }),
+    problems: ['spec.rules[0].retry.backoff: invalid value "1.5s": must be a duration'],
+  },
+]);
+
+admissionCases('HTTPRoute sessionPersistence (experimental)', [
+  {
+    name: 'a permanent cookie with an absolute timeout',
+    manifest: withRule({
+      sessionPersistence: {
+        sessionName: 'sid',
+        absoluteTimeout: '1h',
+        cookieConfig: { lifetimeType: 'Permanent' },
+      },
+    }),
+  },
+  {
+    name: 'a header',
+    manifest: withRule({ sessionPersistence: { type: 'Header', sessionName: 'x-session' } }),
+  },
+  {
+    name: 'a permanent cookie without an absolute timeout',
+    manifest: withRule({ sessionPersistence: { cookieConfig: { lifetimeType: 'Permanent' } } }),
+    problems: [
+      'spec.rules[0].sessionPersistence.absoluteTimeout: required when cookieConfig.lifetimeType is Permanent',
+    ],
+  },
+  {
+    name: 'cookieConfig with type Header',
+    manifest: withRule({ sessionPersistence: { type: 'Header', cookieConfig: {} } }),
+    problems: ['spec.rules[0].sessionPersistence.cookieConfig: must not be set when type is Header'],
+  },
+  {
+    name: 'unknown type and lifetime, long name, bad timeout',
+    manifest: withRule({
+      sessionPersistence: {
+        type: 'Query',
+        sessionName: 'x'.repeat(129),
+        absoluteTimeout: '1d',
+        cookieConfig: { lifetimeType: 'Forever' },
+      },
+    }),
+    problems: [
+      'spec.rules[0].sessionPersistence.type: unsupported value "Query"; must be one of: "Cookie", "Header"',
+      'spec.rules[0].sessionPersistence.sessionName: must be at most 128 characters, not 129',
+      'spec.rules[0].sessionPersistence.absoluteTimeout: invalid value "1d"',
+      'spec.rules[0].sessionPersistence.cookieConfig.lifetimeType: unsupported value "Forever"',
+    ],
+  },
+  {
+    name: 'idleTimeout is not in the v1.6 CRD',
+    manifest: withRule({ sessionPersistence: { idleTimeout: '1m' } }),
+    problems: ['warning spec.rules[0].sessionPersistence.idleTimeout: unknown field; it is ignored'],
   },
 ]);

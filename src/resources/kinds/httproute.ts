@@ -1,49 +1,34 @@
-// HTTPRoute (gateway.networking.k8s.io): schema, defaults and CEL rules of the v1.6 standard CRD — matches,
-// rules, backendRefs, timeouts and parentRefs (filters are in httproute-filters.ts).
+// HTTPRoute (gateway.networking.k8s.io): schema, defaults and CEL rules of the v1.6 CRD — matches, rules,
+// backendRefs, timeouts, the experimental retry and sessionPersistence (filters are in httproute-filters.ts).
 
 import { quote } from '../check.ts';
 import {
   GATEWAY_GROUP,
-  type HTTPBackendRef,
-  type HTTPHeaderMatch,
   type HTTPPathMatch,
   type HTTPQueryParamMatch,
   type HTTPRoute,
   type HTTPRouteFilter,
   type HTTPRouteMatch,
+  type HTTPRouteRetry,
   type HTTPRouteRule,
   type HTTPRouteSpec,
   type HTTPRouteTimeouts,
-  type ParentReference,
 } from '../gateway-api.ts';
-import {
-  backendReferenceFields,
-  duration,
-  durationMs,
-  headerName,
-  hostname,
-  parentReference,
-  sectionName,
-  servicePortRule,
-} from '../gateway-shared.ts';
+import { duration, durationMs, headerName, hostname, sectionName } from '../gateway-shared.ts';
 import { defineKind } from '../kind.ts';
 import { dnsSubdomain } from '../names.ts';
-import { array, dropped, integer, object, type Report, type Rule, string } from '../schema.ts';
+import { array, dropped, integer, object, type Rule, string } from '../schema.ts';
 import { filterList } from './httproute-filters.ts';
+import {
+  compiles,
+  headerMatch,
+  parentRefs,
+  routeRulesRules,
+  sessionPersistence,
+  weightedBackendRef,
+} from './route-shared.ts';
 
 const defaultPath = { type: 'PathPrefix', value: '/' };
-
-/** Sluice compiles RegularExpression values with JavaScript's RegExp; one that does not compile cannot route. */
-function compiles(value: string, report: Report): void {
-  try {
-    new RegExp(value);
-  } catch (error) {
-    report(
-      `invalid regular expression ${quote(value)}: ${error instanceof Error ? error.message : String(error)}`,
-      ['value'],
-    );
-  }
-}
 
 const pathValueChars = /^(?:[-A-Za-z0-9/._~!$&'()*+,;=:@]|[%][0-9a-fA-F]{2})+$/;
 
@@ -79,43 +64,28 @@ const pathMatch = object<HTTPPathMatch>(
   { default: defaultPath, rules: [pathMatchRules] },
 );
 
-const regexValue: Rule<HTTPHeaderMatch | HTTPQueryParamMatch> = (self, report) => {
-  if (self.type === 'RegularExpression') compiles(self.value, report);
-};
-
-const headerMatch = object<HTTPHeaderMatch>(
-  {
-    type: string({ enum: ['Exact', 'RegularExpression'], default: 'Exact' }),
-    name: headerName(),
-    value: string({ minLength: 1, maxLength: 4096 }),
-  },
-  { required: ['name', 'value'], rules: [regexValue] },
-);
-
 const queryParamMatch = object<HTTPQueryParamMatch>(
   {
     type: string({ enum: ['Exact', 'RegularExpression'], default: 'Exact' }),
     name: headerName(),
     value: string({ minLength: 1, maxLength: 1024 }),
   },
-  { required: ['name', 'value'], rules: [regexValue] },
+  {
+    required: ['name', 'value'],
+    rules: [
+      (self, report) => {
+        if (self.type === 'RegularExpression') compiles(self.value, report);
+      },
+    ],
+  },
 );
 
 const match = object<HTTPRouteMatch>({
   path: pathMatch,
-  headers: array(headerMatch, { maxItems: 16, listType: 'map', mapKeys: ['name'] }),
+  headers: array(headerMatch(), { maxItems: 16, listType: 'map', mapKeys: ['name'] }),
   queryParams: array(queryParamMatch, { maxItems: 16, listType: 'map', mapKeys: ['name'] }),
   method: string({ enum: ['GET', 'HEAD', 'POST', 'PUT', 'DELETE', 'CONNECT', 'OPTIONS', 'TRACE', 'PATCH'] }),
 });
-
-const backendRef = object<HTTPBackendRef>(
-  {
-    ...backendReferenceFields(),
-    weight: integer({ minimum: 0, maximum: 1_000_000, default: 1 }),
-    filters: filterList(),
-  },
-  { required: ['name'], rules: [servicePortRule] },
-);
 
 const timeouts = object<HTTPRouteTimeouts>(
   { request: duration(), backendRequest: duration() },
@@ -131,6 +101,13 @@ const timeouts = object<HTTPRouteTimeouts>(
     ],
   },
 );
+
+/** Experimental `retry` (GEP-1731). */
+const retry = object<HTTPRouteRetry>({
+  codes: array(integer({ minimum: 400, maximum: 599 }), { listType: 'set' }),
+  attempts: integer({ minimum: 1 }),
+  backoff: duration(),
+});
 
 function replacesPrefix(filter: HTTPRouteFilter, field: 'requestRedirect' | 'urlRewrite'): boolean {
   const path = filter[field]?.path;
@@ -175,62 +152,22 @@ const rule = object<HTTPRouteRule>(
     name: sectionName(),
     matches: array(match, { maxItems: 64, default: [{ path: defaultPath }] }),
     filters: filterList(),
-    backendRefs: array(backendRef, { maxItems: 16 }),
+    backendRefs: array(weightedBackendRef(filterList()), { maxItems: 16 }),
     timeouts,
+    retry,
+    sessionPersistence,
   },
   { rules: [ruleRules] },
 );
 
-const maxMatches = 128;
-
-const rulesRules: Rule<HTTPRouteRule[]> = (rules, report) => {
-  const total = rules.reduce((sum, r) => sum + (r.matches?.length ?? 0), 0);
-  if (total > maxMatches)
-    report(`must have at most ${maxMatches} matches in total across all rules, not ${total}`);
-  // The spec says rule names MUST be unique, but only the experimental CRD enforces it: a warning here.
-  rules.forEach((r, index) => {
-    if (r.name !== undefined && rules.findIndex((other) => other.name === r.name) < index) {
-      report(
-        `rule name ${quote(r.name)} is used by an earlier rule; names must be unique`,
-        [index, 'name'],
-        'warning',
-      );
-    }
-  });
-};
-
-function sameParent(a: ParentReference, b: ParentReference): boolean {
-  return (
-    a.group === b.group &&
-    a.kind === b.kind &&
-    a.name === b.name &&
-    (a.namespace ?? '') === (b.namespace ?? '')
-  );
-}
-
-/** CEL: references to one parent must all name a sectionName, each a different one. */
-const parentRefsRules: Rule<ParentReference[]> = (refs, report) => {
-  refs.forEach((ref, index) => {
-    const earlier = refs.slice(0, index).filter((other) => sameParent(ref, other));
-    if (earlier.some((other) => (other.sectionName === undefined) !== (ref.sectionName === undefined))) {
-      report('sectionName must be set on every reference when several parentRefs name the same parent', [
-        index,
-      ]);
-    } else if (earlier.some((other) => other.sectionName === ref.sectionName)) {
-      const what = ref.sectionName === undefined ? 'this parent' : `sectionName ${quote(ref.sectionName)}`;
-      report(`duplicate parentRef: ${what} is already referenced`, [index]);
-    }
-  });
-};
-
 const spec = object<HTTPRouteSpec>({
-  parentRefs: array(parentReference(), { maxItems: 32, rules: [parentRefsRules] }),
+  parentRefs: parentRefs(),
   hostnames: array(hostname(), { maxItems: 16 }),
   rules: array(rule, {
     minItems: 1,
     maxItems: 16,
     default: [{ matches: [{ path: defaultPath }] }],
-    rules: [rulesRules],
+    rules: [routeRulesRules],
   }),
 });
 

@@ -53,8 +53,8 @@ export class ManifestStore {
     return this.#locate(kind, target)?.object;
   }
 
-  /** Applies `mutate` to a copy of the object and writes the file that holds it. */
-  async patch(kind: string, target: NamespacedName, mutate: (object: Manifest) => void): Promise<void> {
+  /** Applies `mutate` to a copy of the object and writes the file that holds it; returns the copy. */
+  async patch(kind: string, target: NamespacedName, mutate: (object: Manifest) => void): Promise<Manifest> {
     const found = this.#locate(kind, target);
     if (!found) throw new Error(`cannot patch ${kind} ${formatName(target)}: no such object`);
     const copy = structuredClone(found.object);
@@ -63,6 +63,7 @@ export class ManifestStore {
       found.fileName,
       found.objects.map((object) => (object === found.object ? copy : object)),
     );
+    return copy;
   }
 
   async delete(kind: string, target: NamespacedName): Promise<void> {

@@ -5,7 +5,7 @@ import { once } from 'node:events';
 import { createWriteStream, type WriteStream } from 'node:fs';
 import { join } from 'node:path';
 
-const repositoryRoot = join(import.meta.dirname, '..', '..');
+const repositoryRoot = join(import.meta.dirname, '..', '..', '..');
 const readyTimeoutMs = 30_000;
 const stopGraceMs = 5_000;
 const keptLogLines = 400;

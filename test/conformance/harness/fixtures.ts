@@ -8,7 +8,7 @@ import { execFile } from 'node:child_process';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import { type EchoServer, startEchoServer } from '../../src/sim/echo.ts';
+import { type EchoServer, startEchoServer } from '../../../src/sim/echo.ts';
 import type { Manifest } from './manifest-store.ts';
 
 export const infraNamespace = 'gateway-conformance-infra';
@@ -44,8 +44,8 @@ export interface Backends {
   close(): Promise<void>;
 }
 
-/** Starts every pod of every Deployment on `127.41.<block>.10` onwards. */
-export async function startBackends(block: number): Promise<Backends> {
+/** Starts every pod of every Deployment, pod `i` on `podAddress(i)`. */
+export async function startBackends(podAddress: (index: number) => string): Promise<Backends> {
   const planned = deployments.flatMap((deployment) => {
     const replicaSetHash = kubernetesSuffix(10);
     return Array.from({ length: deployment.replicas }, () => ({
@@ -61,7 +61,7 @@ export async function startBackends(block: number): Promise<Backends> {
     try {
       let port = 0;
       for (const [index, pod] of planned.entries()) {
-        const ip = `127.41.${block}.${10 + index}`;
+        const ip = podAddress(index);
         const echo = await startEchoServer({ host: ip, port, pod: pod.name, namespace: pod.namespace });
         port = echo.port;
         pods.push({ ...pod, ip, echo });
