@@ -4,6 +4,7 @@ import { readFileSync } from 'node:fs';
 import { SluiceError } from '../errors.ts';
 import { runDemo } from './demo.ts';
 import { runServe, serveUsage } from './serve.ts';
+import { runSim, simUsage } from './sim.ts';
 import { runValidate, validateUsage } from './validate.ts';
 
 const usage = `Usage: sluice <command> [options]
@@ -12,11 +13,12 @@ Commands:
   serve     serve Gateway API manifests from directories (see "sluice help serve")
   demo      run the quickstart with built-in echo backends (what "npm start" runs)
   validate  check manifests and print every problem with file and line
+  sim       run simulated model servers (vLLM or SGLang APIs and metrics)
   version   print the version
   help      print this help, or "sluice help <command>"
 `;
 
-const commandUsage: Record<string, string> = { serve: serveUsage, validate: validateUsage };
+const commandUsage: Record<string, string> = { serve: serveUsage, validate: validateUsage, sim: simUsage };
 
 function version(): string {
   const pkg: unknown = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8'));
@@ -32,6 +34,9 @@ async function run(argv: string[]): Promise<number> {
       return runDemo(args);
     case 'validate':
       return runValidate(args, process.stdout);
+    case 'sim':
+      await runSim(args);
+      return 0;
     case 'version':
     case '--version':
       process.stdout.write(`sluice ${version()}\n`);
@@ -53,7 +58,7 @@ const argv = process.argv.slice(2);
 try {
   process.exitCode = await run(argv);
 } catch (error) {
-  if (error instanceof SluiceError && error.code === 'cli_usage') {
+  if (error instanceof SluiceError && (error.code === 'cli_usage' || error.code === 'sim_invalid_config')) {
     process.stderr.write(`sluice: ${error.message}\n\n${commandUsage[argv[0]] ?? usage}\n`);
     process.exitCode = error.status;
   } else {

@@ -8,7 +8,7 @@ import { type ReplicaOptions, replicaDefaults, replicaFields } from '../sim/opti
 import { profiles } from '../sim/profiles.ts';
 import { parseFlags, usageError } from './args.ts';
 
-const usage = `Usage: sluice sim [options]
+export const simUsage = `Usage: sluice sim [options]
 
 Serves simulated model servers that speak vLLM's OpenAI-compatible API and metrics.
 
@@ -126,7 +126,7 @@ function replicaOptions(values: ReturnType<typeof parseFlags>): ReplicaOptions[]
 export async function runSim(args: string[]): Promise<void> {
   const values = parseFlags(args, flagOptions);
   if (values.help === true) {
-    process.stdout.write(usage);
+    process.stdout.write(simUsage);
     return;
   }
   const timeScale = positiveNumber(values['time-scale'] as string | undefined, '--time-scale', 1);

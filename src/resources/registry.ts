@@ -3,11 +3,14 @@
 
 import { checkValue, isPlainObject, type Problem, quote } from './check.ts';
 import type { KindDefinition } from './kind.ts';
+import { backendTLSPolicyKind } from './kinds/backendtlspolicy.ts';
 import { configMapKind } from './kinds/configmap.ts';
 import { endpointSliceKind } from './kinds/endpointslice.ts';
 import { gatewayKind } from './kinds/gateway.ts';
 import { gatewayClassKind } from './kinds/gatewayclass.ts';
+import { grpcRouteKind } from './kinds/grpcroute.ts';
 import { httpRouteKind } from './kinds/httproute.ts';
+import { listenerSetKind } from './kinds/listenerset.ts';
 import { namespaceKind } from './kinds/namespace.ts';
 import { referenceGrantKind } from './kinds/referencegrant.ts';
 import { secretKind } from './kinds/secret.ts';
@@ -20,6 +23,9 @@ const kinds: readonly KindDefinition[] = [
   gatewayClassKind,
   gatewayKind,
   httpRouteKind,
+  grpcRouteKind,
+  listenerSetKind,
+  backendTLSPolicyKind,
   referenceGrantKind,
   namespaceKind,
   serviceKind,

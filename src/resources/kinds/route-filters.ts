@@ -15,8 +15,21 @@ import {
   string,
 } from '../schema.ts';
 
+/**
+ * A header to set or add. The value follows the experimental CRD's pattern (the standard one has none): visible
+ * ASCII words separated by one space or tab, so no CR/LF can split the header, which Sluice could not send.
+ */
 const header = object<HTTPHeader>(
-  { name: headerName(), value: string({ minLength: 1, maxLength: 4096 }) },
+  {
+    name: headerName(),
+    value: string({
+      minLength: 1,
+      maxLength: 4096,
+      pattern: /^[!-~]+([\t ]?[!-~]+)*$/,
+      patternMeans:
+        'visible ASCII characters, words separated by one space or tab (no line breaks or control characters, no space at either end)',
+    }),
+  },
   { required: ['name', 'value'] },
 );
 
