@@ -2,7 +2,15 @@
 
 import type { ConfigMap, EndpointSlice, Secret, Service } from '../resources/core.ts';
 import { NAMESPACE_NAME_LABEL, SERVICE_NAME_LABEL } from '../resources/core.ts';
-import type { Gateway, GatewayClass, HTTPRoute, ReferenceGrant } from '../resources/gateway-api.ts';
+import type {
+  BackendTLSPolicy,
+  Gateway,
+  GatewayClass,
+  GRPCRoute,
+  HTTPRoute,
+  ListenerSet,
+  ReferenceGrant,
+} from '../resources/gateway-api.ts';
 import type { KubeObject } from '../resources/object.ts';
 import type { TranslateOptions } from './types.ts';
 
@@ -11,6 +19,9 @@ export interface TranslateContext {
   gatewayClasses: Map<string, GatewayClass>;
   gateways: Gateway[];
   httpRoutes: HTTPRoute[];
+  grpcRoutes: GRPCRoute[];
+  listenerSets: ListenerSet[];
+  backendTLSPolicies: BackendTLSPolicy[];
   referenceGrants: ReferenceGrant[];
   services: Map<string, Service>;
   secrets: Map<string, Secret>;
@@ -39,6 +50,9 @@ export function buildContext(objects: KubeObject[], options: TranslateOptions): 
     gatewayClasses: new Map(),
     gateways: [],
     httpRoutes: [],
+    grpcRoutes: [],
+    listenerSets: [],
+    backendTLSPolicies: [],
     referenceGrants: [],
     services: new Map(),
     secrets: new Map(),
@@ -57,6 +71,15 @@ export function buildContext(objects: KubeObject[], options: TranslateOptions): 
         break;
       case 'HTTPRoute':
         context.httpRoutes.push(object as HTTPRoute);
+        break;
+      case 'GRPCRoute':
+        context.grpcRoutes.push(object as GRPCRoute);
+        break;
+      case 'ListenerSet':
+        context.listenerSets.push(object as ListenerSet);
+        break;
+      case 'BackendTLSPolicy':
+        context.backendTLSPolicies.push(object as BackendTLSPolicy);
         break;
       case 'ReferenceGrant':
         context.referenceGrants.push(object as ReferenceGrant);
@@ -85,6 +108,9 @@ export function buildContext(objects: KubeObject[], options: TranslateOptions): 
   }
   context.gateways.sort(compareAge);
   context.httpRoutes.sort(compareAge);
+  context.grpcRoutes.sort(compareAge);
+  context.listenerSets.sort(compareAge);
+  context.backendTLSPolicies.sort(compareAge);
   return context;
 }
 

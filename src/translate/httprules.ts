@@ -1,6 +1,15 @@
 // HTTPRoute rules → IR pieces (matches, filters, weighted backends), with the problems each rule has.
 
-import type { IRBackend, IRCluster, IRFilter, IRMatch, IRTimeouts, IRValueMatch } from '../ir/types.ts';
+import type {
+  IRBackend,
+  IRCluster,
+  IRFilter,
+  IRMatch,
+  IRRetry,
+  IRSessionPersistence,
+  IRTimeouts,
+  IRValueMatch,
+} from '../ir/types.ts';
 import type {
   HTTPBackendRef,
   HTTPHeaderMatch,
@@ -14,6 +23,8 @@ import type { KubeObject } from '../resources/object.ts';
 import { type BackendProblemReason, resolveBackend } from './backends.ts';
 import type { TranslateContext } from './context.ts';
 import { compileFilters, type FilterEnvironment } from './filters.ts';
+import type { GrpcMethodRank } from './listener.ts';
+import { compileSessionPersistence } from './session.ts';
 
 export interface CompiledRule {
   index: number;
@@ -21,6 +32,10 @@ export interface CompiledRule {
   filters: IRFilter[];
   backends: IRBackend[];
   timeouts?: IRTimeouts;
+  retry?: IRRetry;
+  sessionPersistence?: IRSessionPersistence;
+  /** GRPCRoute rules: the precedence rank of each match. */
+  grpcMethods?: GrpcMethodRank[];
   /** Set when the rule cannot be implemented; it is then dropped (route `PartiallyInvalid` or not accepted). */
   unsupported?: string;
   refProblems: { reason: BackendProblemReason; message: string }[];
@@ -38,6 +53,10 @@ export function compileRules(
     compiled.backends = compileBackends(rule.backendRefs ?? [], env);
     const timeouts = compileTimeouts(rule);
     if (timeouts) compiled.timeouts = timeouts;
+    const retry = compileRetry(rule);
+    if (retry) compiled.retry = retry;
+    const session = compileSessionPersistence(rule.sessionPersistence, route, index);
+    if (session) compiled.sessionPersistence = session;
     return compiled;
   });
 }
@@ -113,5 +132,18 @@ function compileTimeouts(rule: HTTPRouteRule): IRTimeouts | undefined {
   return {
     ...(request ? { requestMs: request } : {}),
     ...(backendRequest ? { backendRequestMs: backendRequest } : {}),
+  };
+}
+
+/** Sluice's defaults where the spec leaves them to the implementation: one retry, 25 ms apart. */
+const defaultRetryAttempts = 1;
+const defaultRetryBackoffMs = 25;
+
+function compileRetry(rule: HTTPRouteRule): IRRetry | undefined {
+  if (!rule.retry) return undefined;
+  return {
+    codes: rule.retry.codes ?? [],
+    attempts: rule.retry.attempts ?? defaultRetryAttempts,
+    backoffMs: rule.retry.backoff === undefined ? defaultRetryBackoffMs : durationMs(rule.retry.backoff),
   };
 }

@@ -8,8 +8,8 @@ import { resolveListenerCertificates } from './tls.ts';
 
 /** Route kinds each supported listener protocol can carry. */
 const routeKindsByProtocol: Record<string, readonly string[]> = {
-  HTTP: ['HTTPRoute'],
-  HTTPS: ['HTTPRoute'],
+  HTTP: ['HTTPRoute', 'GRPCRoute'],
+  HTTPS: ['HTTPRoute', 'GRPCRoute'],
 };
 
 export interface Verdict {
@@ -38,6 +38,13 @@ export interface RouteSortKey {
   namespacedName: string;
   ruleIndex: number;
   matchIndex: number;
+  /** GRPCRoute matches rank by the characters of their service, then of their method. */
+  grpc?: GrpcMethodRank;
+}
+
+export interface GrpcMethodRank {
+  serviceLength: number;
+  methodLength: number;
 }
 
 const ok = (reason: string, message: string): Verdict => ({ ok: true, reason, message });

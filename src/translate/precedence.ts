@@ -10,16 +10,38 @@ export function compareEntries(
   a: { match: IRMatch; sortKey: RouteSortKey },
   b: { match: IRMatch; sortKey: RouteSortKey },
 ): number {
+  return matchPrecedence(a, b) || compareAge(a.sortKey, b.sortKey);
+}
+
+function matchPrecedence(
+  a: { match: IRMatch; sortKey: RouteSortKey },
+  b: { match: IRMatch; sortKey: RouteSortKey },
+) {
+  const [ga, gb] = [a.sortKey.grpc, b.sortKey.grpc];
+  if (ga && gb) {
+    // GRPCRoute: most characters of service, then of method, then most header matches.
+    return (
+      gb.serviceLength - ga.serviceLength ||
+      gb.methodLength - ga.methodLength ||
+      b.match.headers.length - a.match.headers.length
+    );
+  }
   return (
     pathRank[b.match.path.type] - pathRank[a.match.path.type] ||
     prefixLength(b.match) - prefixLength(a.match) ||
     Number(b.match.method !== undefined) - Number(a.match.method !== undefined) ||
     b.match.headers.length - a.match.headers.length ||
-    b.match.queryParams.length - a.match.queryParams.length ||
-    compareText(a.sortKey.creationTimestamp, b.sortKey.creationTimestamp) ||
-    compareText(a.sortKey.namespacedName, b.sortKey.namespacedName) ||
-    a.sortKey.ruleIndex - b.sortKey.ruleIndex ||
-    a.sortKey.matchIndex - b.sortKey.matchIndex
+    b.match.queryParams.length - a.match.queryParams.length
+  );
+}
+
+/** The tie-breaks after the match: oldest route, namespace/name, rule order, match order. */
+function compareAge(a: RouteSortKey, b: RouteSortKey): number {
+  return (
+    compareText(a.creationTimestamp, b.creationTimestamp) ||
+    compareText(a.namespacedName, b.namespacedName) ||
+    a.ruleIndex - b.ruleIndex ||
+    a.matchIndex - b.matchIndex
   );
 }
 

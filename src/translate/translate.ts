@@ -6,10 +6,12 @@ import type { KubeObject } from '../resources/object.ts';
 import { buildContext } from './context.ts';
 import { type GatewayVerdict, gatewayStatus, processGateways } from './gateway.ts';
 import { processGatewayClasses } from './gatewayclass.ts';
+import { compileGrpcRules } from './grpcroute.ts';
 import { compareHostnameSpecificity } from './hostnames.ts';
-import { processHTTPRoutes } from './httproute.ts';
+import { compileRules } from './httprules.ts';
 import { listenerServes } from './listener.ts';
 import { compareEntries } from './precedence.ts';
+import { processRoutes, type RouteSource } from './routes.ts';
 import type { ObjectStatus, TranslateOptions, TranslateResult } from './types.ts';
 
 export function translate(objects: KubeObject[], options: TranslateOptions): TranslateResult {
@@ -19,7 +21,19 @@ export function translate(objects: KubeObject[], options: TranslateOptions): Tra
 
   const classes = processGatewayClasses(context, status);
   const gateways = processGateways(context, classes);
-  processHTTPRoutes(context, gateways, clusters, status);
+  const routes: RouteSource[] = [
+    ...context.httpRoutes.map((route) => ({
+      route,
+      kind: 'http' as const,
+      compile: () => compileRules(context, route, clusters),
+    })),
+    ...context.grpcRoutes.map((route) => ({
+      route,
+      kind: 'grpc' as const,
+      compile: () => compileGrpcRules(context, route, clusters),
+    })),
+  ];
+  processRoutes(context, gateways, routes, status);
   for (const verdict of gateways) {
     status.set(
       `Gateway/${verdict.gateway.metadata.namespace}/${verdict.gateway.metadata.name}`,

@@ -1,21 +1,35 @@
-// HTTPRoute phase: attach each route to its parents, emit its entries on the listeners that serve it, and
-// write its parent status.
+// Route phase, shared by HTTPRoute and GRPCRoute: attach each route to its parents, emit its entries on the
+// listeners that serve it, and write its parent status.
 
 import type { IRCluster } from '../ir/types.ts';
-import type { HTTPRoute, ParentReference } from '../resources/gateway-api.ts';
+import type { ParentReference } from '../resources/gateway-api.ts';
 import { GATEWAY_GROUP } from '../resources/gateway-api.ts';
+import type { KubeObject } from '../resources/object.ts';
 import { attachRoute } from './attachment.ts';
 import { condition } from './conditions.ts';
 import type { TranslateContext } from './context.ts';
 import type { GatewayVerdict } from './gateway.ts';
-import { type CompiledRule, compileRules } from './httprules.ts';
+import type { CompiledRule } from './httprules.ts';
 import { listenerServes } from './listener.ts';
 import type { ObjectStatus, StatusCondition } from './types.ts';
 
-export function processHTTPRoutes(
+/** A route of any kind; its rules are compiled only when it has a parent Sluice owns. */
+export interface RouteSource {
+  route: KubeObject & { spec: { parentRefs?: ParentReference[]; hostnames?: string[] } };
+  kind: 'http' | 'grpc';
+  compile(): CompiledRule[];
+}
+
+interface CompiledRoute {
+  route: RouteSource['route'];
+  kind: RouteSource['kind'];
+  rules: CompiledRule[];
+}
+
+export function processRoutes(
   context: TranslateContext,
   gateways: GatewayVerdict[],
-  clusters: Map<string, IRCluster>,
+  routes: RouteSource[],
   status: Map<string, ObjectStatus>,
 ): void {
   const gatewaysByName = new Map(
@@ -24,7 +38,8 @@ export function processHTTPRoutes(
       verdict,
     ]),
   );
-  for (const route of context.httpRoutes) {
+  for (const source of routes) {
+    const { route } = source;
     const parents = (route.spec.parentRefs ?? []).flatMap((parentRef) => {
       if ((parentRef.group ?? GATEWAY_GROUP) !== GATEWAY_GROUP || (parentRef.kind ?? 'Gateway') !== 'Gateway')
         return [];
@@ -34,11 +49,11 @@ export function processHTTPRoutes(
       return parent ? [{ parentRef, parent }] : [];
     });
     if (parents.length === 0) continue;
-    const rules = compileRules(context, route, clusters);
+    const compiled: CompiledRoute = { route, kind: source.kind, rules: source.compile() };
     const parentStatuses = parents.map(({ parentRef, parent }) =>
-      processParent(context, route, parentRef, parent, rules),
+      processParent(context, compiled, parentRef, parent),
     );
-    status.set(`HTTPRoute/${route.metadata.namespace}/${route.metadata.name}`, {
+    status.set(`${route.kind}/${route.metadata.namespace}/${route.metadata.name}`, {
       object: route,
       status: { parents: parentStatuses },
     });
@@ -47,11 +62,11 @@ export function processHTTPRoutes(
 
 function processParent(
   context: TranslateContext,
-  route: HTTPRoute,
+  compiled: CompiledRoute,
   parentRef: ParentReference,
   parent: GatewayVerdict,
-  rules: CompiledRule[],
 ) {
+  const { route, rules } = compiled;
   const echoedRef: ParentReference = { group: GATEWAY_GROUP, kind: 'Gateway', ...parentRef };
   const conditions: StatusCondition[] = [];
   const usable = rules.filter((rule) => rule.unsupported === undefined);
@@ -70,18 +85,22 @@ function processParent(
         rule.matches.forEach((match, matchIndex) => {
           listener.routes.push({
             entry: {
-              id: `httproute/${route.metadata.namespace}/${route.metadata.name}/rule/${rule.index}/match/${matchIndex}`,
+              id: `${route.kind.toLowerCase()}/${route.metadata.namespace}/${route.metadata.name}/rule/${rule.index}/match/${matchIndex}`,
               hostnames,
               match,
               filters: rule.filters,
               backends: rule.backends,
               ...(rule.timeouts ? { timeouts: rule.timeouts } : {}),
+              ...(rule.retry ? { retry: rule.retry } : {}),
+              ...(rule.sessionPersistence ? { sessionPersistence: rule.sessionPersistence } : {}),
+              ...(compiled.kind === 'grpc' ? { kind: 'grpc' as const } : {}),
             },
             sortKey: {
               creationTimestamp: route.metadata.creationTimestamp ?? '',
               namespacedName: `${route.metadata.namespace}/${route.metadata.name}`,
               ruleIndex: rule.index,
               matchIndex,
+              ...(rule.grpcMethods ? { grpc: rule.grpcMethods[matchIndex] } : {}),
             },
           });
         });
