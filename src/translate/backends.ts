@@ -5,6 +5,7 @@ import type { EndpointSlice, Service, ServicePort } from '../resources/core.ts';
 import type { BackendObjectReference } from '../resources/gateway-api.ts';
 import { GATEWAY_GROUP } from '../resources/gateway-api.ts';
 import type { KubeObject } from '../resources/object.ts';
+import { backendTLSKey } from './backendtls.ts';
 import { key, type TranslateContext } from './context.ts';
 import { referencePermitted } from './referencegrant.ts';
 
@@ -62,12 +63,19 @@ export function resolveBackend(
       `appProtocol ${servicePort.appProtocol} of Service ${name} is not supported`,
     );
   }
+  const tls =
+    context.backendTLS.get(backendTLSKey(namespace, ref.name, servicePort.name ?? '')) ??
+    context.backendTLS.get(backendTLSKey(namespace, ref.name, ''));
+  // A policy that cannot be honoured fails the requests: never fall back to plaintext.
+  if (tls && !tls.ok)
+    return { target: { kind: 'invalid', status: 500, reason: `BackendTLSPolicy: ${tls.message}` } };
   const id = `service/${namespace}/${ref.name}/${servicePort.port}`;
   if (!clusters.has(id)) {
     clusters.set(id, {
       id,
       protocol,
       endpoints: endpointsOf(context.endpointSlices.get(key(namespace, ref.name)) ?? [], servicePort),
+      ...(tls ? { tls: tls.tls } : {}),
     });
   }
   return { target: { kind: 'cluster', cluster: id } };

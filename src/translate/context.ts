@@ -12,6 +12,7 @@ import type {
   ReferenceGrant,
 } from '../resources/gateway-api.ts';
 import type { KubeObject } from '../resources/object.ts';
+import type { BackendTLS } from './backendtls.ts';
 import type { TranslateOptions } from './types.ts';
 
 export interface TranslateContext {
@@ -28,6 +29,8 @@ export interface TranslateContext {
   configMaps: Map<string, ConfigMap>;
   /** EndpointSlices by `namespace/serviceName`. */
   endpointSlices: Map<string, EndpointSlice[]>;
+  /** TLS for Service ports secured by a BackendTLSPolicy (filled by the BackendTLSPolicy phase). */
+  backendTLS: Map<string, BackendTLS>;
   /** Labels of every namespace that has a Namespace object (plus the implied name label). */
   namespaceLabels: Map<string, Record<string, string>>;
 }
@@ -58,6 +61,7 @@ export function buildContext(objects: KubeObject[], options: TranslateOptions): 
     secrets: new Map(),
     configMaps: new Map(),
     endpointSlices: new Map(),
+    backendTLS: new Map(),
     namespaceLabels: new Map(),
   };
   for (const object of objects) {

@@ -2,6 +2,7 @@
 
 import type { Gateway } from '../resources/gateway-api.ts';
 import { assignAddresses } from './addresses.ts';
+import { type BackendClientCertificate, resolveBackendClientCertificate } from './backendclientcert.ts';
 import { condition } from './conditions.ts';
 import type { TranslateContext } from './context.ts';
 import type { ClassVerdict } from './gatewayclass.ts';
@@ -13,6 +14,8 @@ export interface GatewayVerdict {
   /** False when the Gateway itself is rejected; its listeners then serve nothing. */
   accepted: Verdict;
   addresses: string[];
+  /** `spec.tls.backend.clientCertificateRef`, when set. */
+  backendClientCertificate?: BackendClientCertificate;
   /** Why the Gateway has no address yet (it stays accepted, but is not programmed). */
   addressProblem?: string;
   listeners: ListenerVerdict[];
@@ -143,11 +146,35 @@ export function gatewayStatus(verdict: GatewayVerdict): ObjectStatus {
       `serving on ${verdict.addresses.join(', ')}`,
     );
   }
+  const conditions = [accepted, programmed];
+  const backendCertificate = verdict.backendClientCertificate?.verdict;
+  if (backendCertificate) {
+    conditions.push(
+      condition(
+        gateway,
+        'ResolvedRefs',
+        backendCertificate.ok,
+        backendCertificate.reason,
+        backendCertificate.message,
+      ),
+    );
+  }
+  if (verdict.listeners.some((listener) => listener.clientValidation?.mode === 'AllowInsecureFallback')) {
+    conditions.push(
+      condition(
+        gateway,
+        'InsecureFrontendValidationMode',
+        true,
+        'ConfigurationChanged',
+        'client certificate validation accepts connections without a valid certificate',
+      ),
+    );
+  }
   return {
     object: gateway,
     status: {
       addresses: verdict.addresses.map((value) => ({ type: 'IPAddress', value })),
-      conditions: [accepted, programmed],
+      conditions,
       listeners,
     },
   };

@@ -1,10 +1,10 @@
 // Listener phase: protocol support, allowed route kinds, TLS references and conflicts inside a Gateway.
 
-import type { IRCertificate, IRRoute } from '../ir/types.ts';
+import type { IRCertificate, IRClientValidation, IRRoute } from '../ir/types.ts';
 import type { Gateway, Listener, RouteGroupKind } from '../resources/gateway-api.ts';
 import { GATEWAY_GROUP } from '../resources/gateway-api.ts';
 import type { TranslateContext } from './context.ts';
-import { resolveListenerCertificates } from './tls.ts';
+import { resolveClientValidation, resolveListenerCertificates } from './tls.ts';
 
 /** Route kinds each supported listener protocol can carry. */
 const routeKindsByProtocol: Record<string, readonly string[]> = {
@@ -26,6 +26,9 @@ export interface ListenerVerdict {
   resolvedRefs: Verdict;
   conflicted?: { reason: 'HostnameConflict' | 'ProtocolConflict'; message: string };
   certificates: IRCertificate[];
+  /** HTTPS only: every certificateRef resolved to a usable key pair. */
+  certificatesResolved: boolean;
+  clientValidation?: IRClientValidation;
   /** Accepted routes attached to this listener (counted even when the listener cannot serve). */
   attachedRoutes: number;
   /** Route entries that will be served on this listener. */
@@ -64,6 +67,7 @@ function processListener(context: TranslateContext, gateway: Gateway, listener: 
     accepted: ok('Accepted', 'Listener is accepted'),
     resolvedRefs: ok('ResolvedRefs', 'All references are resolved'),
     certificates: [],
+    certificatesResolved: listener.protocol !== 'HTTPS',
     attachedRoutes: 0,
     routes: [],
   };
@@ -96,10 +100,18 @@ function processListener(context: TranslateContext, gateway: Gateway, listener: 
   if (listener.protocol === 'HTTPS') {
     const resolution = resolveListenerCertificates(context, gateway, listener);
     verdict.certificates = resolution.certificates;
+    verdict.certificatesResolved = resolution.ok && resolution.certificates.length > 0;
     if (!resolution.ok && verdict.resolvedRefs.ok)
       verdict.resolvedRefs = fail(resolution.reason, resolution.message);
     else if (resolution.ok && resolution.certificates.length === 0) {
       verdict.resolvedRefs = fail('InvalidCertificateRef', 'an HTTPS listener needs a certificateRef');
+    }
+    const client = resolveClientValidation(context, gateway, listener.port);
+    if (client.validation) verdict.clientValidation = client.validation;
+    if (!client.ok) {
+      if (verdict.resolvedRefs.ok) verdict.resolvedRefs = fail(client.reason, client.message);
+      // Without any valid CA the listener cannot check client certificates, so it must not accept connections.
+      if (!client.validation) verdict.accepted = fail('NoValidCACertificate', client.message);
     }
   }
   return verdict;
@@ -137,9 +149,21 @@ function markConflicts(verdicts: ListenerVerdict[]): void {
 
 /** Whether a listener can carry traffic: accepted, references resolved, no conflict. */
 export function listenerServes(verdict: ListenerVerdict): boolean {
-  // Unsupported kinds next to supported ones do not stop the supported ones from being served.
-  const refsUsable =
-    verdict.resolvedRefs.ok ||
-    (verdict.resolvedRefs.reason === 'InvalidRouteKinds' && verdict.supportedKinds.length > 0);
-  return verdict.accepted.ok && refsUsable && !verdict.conflicted;
+  return verdict.accepted.ok && refsUsable(verdict) && !verdict.conflicted;
+}
+
+/** Unresolved references that leave a usable listener: unsupported kinds beside supported ones, bad CAs beside good. */
+function refsUsable(verdict: ListenerVerdict): boolean {
+  if (!verdict.certificatesResolved) return false;
+  if (verdict.resolvedRefs.ok) return true;
+  switch (verdict.resolvedRefs.reason) {
+    case 'InvalidRouteKinds':
+      return verdict.supportedKinds.length > 0;
+    case 'InvalidCACertificateRef':
+    case 'InvalidCACertificateKind':
+    case 'RefNotPermitted':
+      return verdict.clientValidation !== undefined;
+    default:
+      return false;
+  }
 }

@@ -1,7 +1,7 @@
 // Listener certificates: resolving certificateRefs to PEM key pairs, with ReferenceGrant checks.
 
 import { createPrivateKey, X509Certificate } from 'node:crypto';
-import type { IRCertificate } from '../ir/types.ts';
+import type { IRCertificate, IRClientValidation } from '../ir/types.ts';
 import type { Gateway, Listener } from '../resources/gateway-api.ts';
 import { GATEWAY_GROUP } from '../resources/gateway-api.ts';
 import { key, type TranslateContext } from './context.ts';
@@ -64,7 +64,10 @@ export function resolveListenerCertificates(
 }
 
 /** Decodes a `kubernetes.io/tls` pair and checks that it parses and that the key fits the certificate. */
-function decodeKeyPair(crtBase64: string | undefined, keyBase64: string | undefined): IRCertificate | string {
+export function decodeKeyPair(
+  crtBase64: string | undefined,
+  keyBase64: string | undefined,
+): IRCertificate | string {
   if (!crtBase64 || !keyBase64) return 'tls.crt and tls.key are required';
   const certPem = Buffer.from(crtBase64, 'base64').toString('utf8');
   const keyPem = Buffer.from(keyBase64, 'base64').toString('utf8');
@@ -75,4 +78,77 @@ function decodeKeyPair(crtBase64: string | undefined, keyBase64: string | undefi
     return `tls.crt or tls.key is not valid PEM (${(error as Error).message})`;
   }
   return { certPem, keyPem };
+}
+
+export type ClientValidationResolution =
+  | { ok: true; validation?: IRClientValidation }
+  | {
+      ok: false;
+      reason: 'InvalidCACertificateRef' | 'InvalidCACertificateKind' | 'RefNotPermitted';
+      message: string;
+      /** Some CA is still usable: the listener validates with it. Absent: no valid CA at all. */
+      validation?: IRClientValidation;
+    };
+
+/** Frontend mTLS of an HTTPS listener: `spec.tls.frontend.perPort` for its port, else `default`. */
+export function resolveClientValidation(
+  context: TranslateContext,
+  gateway: Gateway,
+  port: number,
+): ClientValidationResolution {
+  const frontend = gateway.spec.tls?.frontend;
+  const config = (frontend?.perPort?.find((entry) => entry.port === port)?.tls ?? frontend?.default)
+    ?.validation;
+  if (!config) return { ok: true };
+  const gatewayNamespace = gateway.metadata.namespace ?? 'default';
+  const caPems: string[] = [];
+  const problems: {
+    reason: 'InvalidCACertificateRef' | 'InvalidCACertificateKind' | 'RefNotPermitted';
+    message: string;
+  }[] = [];
+  for (const ref of config.caCertificateRefs) {
+    const namespace = ref.namespace ?? gatewayNamespace;
+    if (ref.group !== '' || ref.kind !== 'ConfigMap') {
+      problems.push({
+        reason: 'InvalidCACertificateKind',
+        message: `${ref.group}/${ref.kind} ${ref.name} is not a ConfigMap`,
+      });
+      continue;
+    }
+    const from = { group: GATEWAY_GROUP, kind: 'Gateway', namespace: gatewayNamespace };
+    if (!referencePermitted(context, from, { group: '', kind: 'ConfigMap', namespace, name: ref.name })) {
+      problems.push({
+        reason: 'RefNotPermitted',
+        message: `no ReferenceGrant in namespace ${namespace} allows Gateways in ${gatewayNamespace} to use ConfigMap ${ref.name}`,
+      });
+      continue;
+    }
+    const pem = context.configMaps.get(key(namespace, ref.name))?.data?.['ca.crt'];
+    if (pem === undefined || !parsesAsCertificate(pem)) {
+      problems.push({
+        reason: 'InvalidCACertificateRef',
+        message: `ConfigMap ${namespace}/${ref.name} has no valid ca.crt`,
+      });
+      continue;
+    }
+    caPems.push(pem);
+  }
+  const validation: IRClientValidation | undefined =
+    caPems.length > 0 ? { caPems, mode: config.mode ?? 'AllowValidOnly' } : undefined;
+  if (problems.length === 0) return { ok: true, ...(validation ? { validation } : {}) };
+  return {
+    ok: false,
+    reason: problems[0].reason,
+    message: problems.map((problem) => problem.message).join('; '),
+    ...(validation ? { validation } : {}),
+  };
+}
+
+export function parsesAsCertificate(pem: string): boolean {
+  try {
+    new X509Certificate(pem);
+    return true;
+  } catch {
+    return false;
+  }
 }

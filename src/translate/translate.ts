@@ -3,6 +3,8 @@
 
 import type { IR, IRCluster, IRPort, IRPortProtocol } from '../ir/types.ts';
 import type { KubeObject } from '../resources/object.ts';
+import { applyBackendClientCertificates } from './backendclientcert.ts';
+import { resolveBackendTLSPolicies, writeBackendTLSStatus } from './backendtls.ts';
 import { buildContext } from './context.ts';
 import { type GatewayVerdict, gatewayStatus, processGateways } from './gateway.ts';
 import { processGatewayClasses } from './gatewayclass.ts';
@@ -19,6 +21,8 @@ export function translate(objects: KubeObject[], options: TranslateOptions): Tra
   const status = new Map<string, ObjectStatus>();
   const clusters = new Map<string, IRCluster>();
 
+  const backendTLS = resolveBackendTLSPolicies(context);
+  context.backendTLS = backendTLS.targets;
   const classes = processGatewayClasses(context, status);
   const gateways = processGateways(context, classes);
   const routes: RouteSource[] = [
@@ -34,6 +38,8 @@ export function translate(objects: KubeObject[], options: TranslateOptions): Tra
     })),
   ];
   processRoutes(context, gateways, routes, status);
+  writeBackendTLSStatus(context, backendTLS.verdicts, status);
+  applyBackendClientCertificates(gateways, clusters);
   for (const verdict of gateways) {
     status.set(
       `Gateway/${verdict.gateway.metadata.namespace}/${verdict.gateway.metadata.name}`,
