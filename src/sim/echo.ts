@@ -21,7 +21,10 @@ export interface EchoServerOptions {
 export interface EchoServer {
   address: string;
   port: number;
-  /** RequestURIs this server echoed, oldest first: how mirror tests see what reached a backend. */
+  /**
+   * RequestURIs this server echoed, oldest first: how mirror tests see what reached a backend.
+   * Only the most recent ones are kept, so a long-running demo backend does not grow without bound.
+   */
   requests: string[];
   close(): Promise<void>;
 }
@@ -40,6 +43,8 @@ export interface EchoedRequest {
   pod: string;
 }
 
+const maxLoggedRequests = 10_000;
+
 export async function startEchoServer(options: EchoServerOptions): Promise<EchoServer> {
   const requests: string[] = [];
   const retryAttempts = new Map<string, number>();
@@ -48,6 +53,7 @@ export async function startEchoServer(options: EchoServerOptions): Promise<EchoS
 
   const echo = async (req: IncomingMessage, res: ServerResponse, query: URLSearchParams): Promise<void> => {
     requests.push(req.url ?? '');
+    if (requests.length > maxLoggedRequests) requests.splice(0, requests.length - maxLoggedRequests / 2);
     if (!(await waitFor(res, query.get('delay')))) return;
     const body: EchoedRequest = {
       path: req.url ?? '',

@@ -5,7 +5,7 @@
 //   const suite = new ConformanceSuite({ block: 7, manifests: ['httproute-matching.yaml'] });
 //   before(() => suite.start());
 //   after(() => suite.stop());
-// `block` (1–50, distinct per file) names the file's loopback addresses (see address-block.ts), so
+// `block` (1–50, distinct per file) names the file's loopback addresses (see harness/address-block.ts), so
 // files run in parallel; a second run of the suite on the same machine moves to another block.
 
 import { mkdtemp, rm } from 'node:fs/promises';
@@ -44,8 +44,8 @@ import {
 import { SluiceProcess } from './harness/sluice-process.ts';
 import type { StatusSource } from './harness/status.ts';
 
-export const gatewayClassName = 'gateway-conformance';
-export const controllerName = 'sluice.dev/gateway-controller';
+const gatewayClassName = 'gateway-conformance';
+const controllerName = 'sluice.dev/gateway-controller';
 
 const manifestsDir = join(import.meta.dirname, 'manifests');
 /** How long an edited manifest file may take to show in the admin API. */
