@@ -63,6 +63,17 @@ describe('watchDirectories', () => {
     await change;
   });
 
+  test('every rename-replace of the same file is reported, in the root and in subdirectories', async () => {
+    for (const folder of [dir, join(dir, 'sub')]) {
+      for (let round = 0; round < 3; round++) {
+        const change = nextChange();
+        await writeFile(join(root, 'staged.yaml'), `round: ${round}\n`);
+        await rename(join(root, 'staged.yaml'), join(folder, 'replaced.yaml'));
+        await change;
+      }
+    }
+  });
+
   test('files in new and recreated subdirectories are reported', async () => {
     let change = nextChange();
     await rm(join(dir, 'sub'), { recursive: true });
