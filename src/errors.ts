@@ -23,6 +23,16 @@ export const errorRegistry = {
   },
   upstream_reset: { status: 502, type: 'bad_gateway', message: 'the upstream {endpoint} failed: {reason}' },
   upstream_timeout: { status: 504, type: 'gateway_timeout', message: 'the upstream did not answer within {ms} ms' },
+  upstream_tls_failed: {
+    status: 502,
+    type: 'bad_gateway',
+    message: 'TLS to the upstream {endpoint} failed: {reason}',
+  },
+  upstream_retries_exhausted: {
+    status: 503,
+    type: 'service_unavailable',
+    message: 'the upstream failed on all {tries} tries; the last, to {endpoint}: {reason}',
+  },
   request_timeout: { status: 504, type: 'gateway_timeout', message: 'the request did not complete within {ms} ms' },
   misdirected_request: {
     status: 421,
@@ -30,6 +40,47 @@ export const errorRegistry = {
     message: 'host {host} is not served on this TLS connection',
   },
   bad_request: { status: 400, type: 'invalid_request_error', message: '{reason}' },
+  // Inference routes: request parsing, admission and endpoint picking (OpenAI's error types)
+  model_missing: {
+    status: 400,
+    type: 'invalid_request_error',
+    message: 'you must provide a model parameter',
+  },
+  body_too_large: {
+    status: 413,
+    type: 'invalid_request_error',
+    message: 'the request body exceeds the limit of {limit} bytes',
+  },
+  request_shed: {
+    status: 429,
+    type: 'rate_limit_exceeded',
+    message: 'inference pool {pool} is saturated and drops sheddable requests (priority {priority}); retry later',
+  },
+  queue_full: {
+    status: 429,
+    type: 'rate_limit_exceeded',
+    message: 'inference pool {pool} has no room in its admission queue ({reason}); retry later',
+  },
+  queue_timeout: {
+    status: 503,
+    type: 'service_unavailable',
+    message: 'the request waited {ms} ms for capacity on inference pool {pool} and was dropped',
+  },
+  queue_cancelled: {
+    status: 503,
+    type: 'service_unavailable',
+    message: 'the request was cancelled while waiting for capacity on inference pool {pool}',
+  },
+  pool_no_endpoints: {
+    status: 503,
+    type: 'service_unavailable',
+    message: 'inference pool {pool} has no ready endpoints{detail}',
+  },
+  pool_no_fit: {
+    status: 429,
+    type: 'rate_limit_exceeded',
+    message: 'no endpoint of inference pool {pool} can take the request: {reason}',
+  },
   // Admin API
   admin_not_found: { status: 404, type: 'not_found_error', message: 'no admin endpoint at {path}' },
   admin_method_not_allowed: {
