@@ -32,9 +32,9 @@ test('sluice validate: warnings are printed and exit 0', async () => {
   assert.deepEqual(await validate(join(fixtures, 'warnings')), {
     code: 0,
     lines: [
-      `${file}:13: HTTPRoute/default/named-rules: warning: spec.rules[1].name: rule name "first" is used by an earlier rule; names must be unique`,
-      `${file}:14: HTTPRoute/default/named-rules: warning: spec.rules[1].backendRef: unknown field; it is ignored`,
-      `${file}:17: GRPCRoute/later: warning: kind GRPCRoute of "gateway.networking.k8s.io/v1" is not supported by Sluice; the object is ignored`,
+      `${file}:10: HTTPRoute/default/named-rules: warning: spec.rules[0].timeout: unknown field; it is ignored`,
+      `${file}:15: HTTPRoute/default/named-rules: warning: spec.rules[1].backendRef: unknown field; it is ignored`,
+      `${file}:18: Deployment/later: warning: kind Deployment of "apps/v1" is not supported by Sluice; the object is ignored`,
       '1 file, 1 valid object: 0 errors, 3 warnings',
     ],
   });

@@ -51,15 +51,15 @@ export function isDnsLabel(value: string): boolean {
 }
 
 /** Why `value` is not a qualified name (`[prefix/]name`, as label keys are), or undefined when it is one. */
-export function qualifiedNameProblem(value: string): string | undefined {
+export function qualifiedNameProblem(value: string, what: 'key' | 'value' = 'key'): string | undefined {
   const slash = value.lastIndexOf('/');
   const prefix = slash < 0 ? undefined : value.slice(0, slash);
   const name = slash < 0 ? value : value.slice(slash + 1);
   const why =
     'must be a qualified name: an optional DNS subdomain prefix and "/", then a name of at most 63 letters, digits, "-", "_" or ".", starting and ending with a letter or digit';
   if (prefix !== undefined && (prefix === '' || !isDnsSubdomain(prefix)))
-    return `invalid key ${quote(value)}: ${why}`;
-  if (name.length > 63 || !qualifiedNamePart.test(name)) return `invalid key ${quote(value)}: ${why}`;
+    return `invalid ${what} ${quote(value)}: ${why}`;
+  if (name.length > 63 || !qualifiedNamePart.test(name)) return `invalid ${what} ${quote(value)}: ${why}`;
   return undefined;
 }
 
@@ -68,7 +68,7 @@ export function qualifiedName(): StringSchema {
   return string({
     rules: [
       (self, report) => {
-        const problem = qualifiedNameProblem(self);
+        const problem = qualifiedNameProblem(self, 'value');
         if (problem) report(problem);
       },
     ],

@@ -1,11 +1,12 @@
-// Route attachment: which listeners of a parent Gateway accept a route, or why none does.
+// Route attachment: which listeners of a parent (Gateway or ListenerSet) accept a route, or why none does.
 
 import type { ParentReference } from '../resources/gateway-api.ts';
 import type { KubeObject } from '../resources/object.ts';
 import { labelsOfNamespace, type TranslateContext } from './context.ts';
 import type { GatewayVerdict } from './gateway.ts';
 import { intersectHostnames } from './hostnames.ts';
-import type { ListenerVerdict } from './listener.ts';
+import type { ListenerVerdict, Verdict } from './listener.ts';
+import type { ListenerSetVerdict } from './listenerset.ts';
 import { selectorMatches } from './selector.ts';
 
 export interface Attachment {
@@ -22,17 +23,44 @@ export type AttachmentResult =
       message: string;
     };
 
+/** What a route attaches to: a Gateway's own listeners, or those of a ListenerSet attached to it. */
+export interface AttachmentParent {
+  kind: 'Gateway' | 'ListenerSet';
+  accepted: Verdict;
+  listeners: ListenerVerdict[];
+  /** The parent's namespace: what `allowedRoutes.namespaces.from: Same` compares with. */
+  namespace: string;
+}
+
+export function gatewayParent(verdict: GatewayVerdict): AttachmentParent {
+  return {
+    kind: 'Gateway',
+    accepted: verdict.accepted,
+    listeners: verdict.listeners,
+    namespace: verdict.gateway.metadata.namespace ?? 'default',
+  };
+}
+
+export function listenerSetParent(gateway: GatewayVerdict, set: ListenerSetVerdict): AttachmentParent {
+  return {
+    kind: 'ListenerSet',
+    accepted: gateway.accepted.ok ? set.accepted : gateway.accepted,
+    listeners: set.listeners,
+    namespace: set.listenerSet.metadata.namespace ?? 'default',
+  };
+}
+
 export function attachRoute(
   context: TranslateContext,
   route: KubeObject & { spec: { hostnames?: string[] } },
   parentRef: ParentReference,
-  parent: GatewayVerdict,
+  parent: AttachmentParent,
 ): AttachmentResult {
   if (!parent.accepted.ok) {
     return {
       ok: false,
       reason: 'NoMatchingParent',
-      message: `Gateway is not accepted: ${parent.accepted.message}`,
+      message: `${parent.kind} is not accepted: ${parent.accepted.message}`,
     };
   }
   const targeted = parent.listeners.filter(
@@ -48,14 +76,14 @@ export function attachRoute(
     return {
       ok: false,
       reason: 'NoMatchingParent',
-      message: `the Gateway has no listener with ${wanted.join(' and ')}`,
+      message: `the ${parent.kind} has no listener with ${wanted.join(' and ')}`,
     };
   }
   const routeNamespace = route.metadata.namespace ?? 'default';
   const allowed = targeted.filter(
     (listener) =>
       listener.supportedKinds.some((kind) => kind.kind === route.kind) &&
-      namespaceAllowed(context, listener, parent.gateway.metadata.namespace ?? 'default', routeNamespace),
+      namespaceAllowed(context, listener, parent.namespace, routeNamespace),
   );
   if (allowed.length === 0) {
     return {

@@ -7,6 +7,8 @@ import { condition } from './conditions.ts';
 import type { TranslateContext } from './context.ts';
 import type { ClassVerdict } from './gatewayclass.ts';
 import { type ListenerVerdict, listenerServes, processListeners, type Verdict } from './listener.ts';
+import { attachListenerSets, type ListenerSetVerdict } from './listenerset.ts';
+import { listenerStatus } from './listenerstatus.ts';
 import type { ObjectStatus, StatusCondition } from './types.ts';
 
 export interface GatewayVerdict {
@@ -19,6 +21,12 @@ export interface GatewayVerdict {
   /** Why the Gateway has no address yet (it stays accepted, but is not programmed). */
   addressProblem?: string;
   listeners: ListenerVerdict[];
+  listenerSets: ListenerSetVerdict[];
+}
+
+/** The Gateway's own listeners, then those of its admitted ListenerSets, in precedence order. */
+export function allListeners(verdict: GatewayVerdict): ListenerVerdict[] {
+  return [...verdict.listeners, ...verdict.listenerSets.flatMap((set) => set.listeners)];
 }
 
 export function processGateways(
@@ -33,8 +41,17 @@ export function processGateways(
         accepted: gatewayAcceptance(gateway, classes.get(gateway.spec.gatewayClassName)!),
         addresses: [],
         listeners: processListeners(context, gateway),
+        listenerSets: [],
       }),
     );
+  for (const verdict of verdicts) {
+    verdict.listenerSets = attachListenerSets(
+      context,
+      verdict.gateway,
+      verdict.accepted.ok,
+      verdict.listeners,
+    );
+  }
   // Only accepted Gateways draw addresses, so a rejected one never holds an address of the pool.
   const accepted = verdicts.filter((verdict) => verdict.accepted.ok);
   const assignments = assignAddresses(
@@ -79,7 +96,7 @@ function markSocketConflicts(context: TranslateContext, verdicts: GatewayVerdict
   for (const verdict of verdicts) {
     if (!verdict.accepted.ok) continue;
     const name = `${verdict.gateway.metadata.namespace}/${verdict.gateway.metadata.name}`;
-    for (const listener of verdict.listeners) {
+    for (const listener of allListeners(verdict)) {
       for (const address of verdict.addresses) {
         const socket = `${address}:${listener.listener.port}`;
         const owner = owners.get(socket);
@@ -104,14 +121,11 @@ function markSocketConflicts(context: TranslateContext, verdicts: GatewayVerdict
 
 export function gatewayStatus(verdict: GatewayVerdict): ObjectStatus {
   const { gateway } = verdict;
-  const listeners = verdict.listeners.map((listener) => ({
-    name: listener.listener.name,
-    supportedKinds: listener.supportedKinds,
-    attachedRoutes: listener.attachedRoutes,
-    conditions: listenerConditions(gateway, listener, verdict.accepted.ok),
-  }));
+  const listeners = verdict.listeners.map((listener) =>
+    listenerStatus(gateway, listener, verdict.accepted.ok),
+  );
   const valid = verdict.listeners.filter((listener) => listener.accepted.ok && !listener.conflicted).length;
-  const serving = verdict.accepted.ok && verdict.listeners.some(listenerServes);
+  const serving = verdict.accepted.ok && allListeners(verdict).some(listenerServes);
   let accepted: StatusCondition;
   if (!verdict.accepted.ok)
     accepted = condition(gateway, 'Accepted', false, verdict.accepted.reason, verdict.accepted.message);
@@ -174,38 +188,11 @@ export function gatewayStatus(verdict: GatewayVerdict): ObjectStatus {
     object: gateway,
     status: {
       addresses: verdict.addresses.map((value) => ({ type: 'IPAddress', value })),
+      ...(verdict.listenerSets.length > 0
+        ? { attachedListenerSets: verdict.listenerSets.filter((set) => set.accepted.ok).length }
+        : {}),
       conditions,
       listeners,
     },
   };
-}
-
-function listenerConditions(
-  gateway: Gateway,
-  listener: ListenerVerdict,
-  gatewayAccepted: boolean,
-): StatusCondition[] {
-  const serves = gatewayAccepted && listenerServes(listener);
-  return [
-    condition(gateway, 'Accepted', listener.accepted.ok, listener.accepted.reason, listener.accepted.message),
-    serves
-      ? condition(gateway, 'Programmed', true, 'Programmed', 'Listener is serving')
-      : condition(
-          gateway,
-          'Programmed',
-          false,
-          'Invalid',
-          'Listener cannot serve traffic; see its other conditions',
-        ),
-    condition(
-      gateway,
-      'ResolvedRefs',
-      listener.resolvedRefs.ok,
-      listener.resolvedRefs.reason,
-      listener.resolvedRefs.message,
-    ),
-    listener.conflicted
-      ? condition(gateway, 'Conflicted', true, listener.conflicted.reason, listener.conflicted.message)
-      : condition(gateway, 'Conflicted', false, 'NoConflicts', 'No conflicts'),
-  ];
 }

@@ -3,6 +3,7 @@
 import type { IRCertificate, IRClientValidation, IRRoute } from '../ir/types.ts';
 import type { Gateway, Listener, RouteGroupKind } from '../resources/gateway-api.ts';
 import { GATEWAY_GROUP } from '../resources/gateway-api.ts';
+import type { KubeObject } from '../resources/object.ts';
 import type { TranslateContext } from './context.ts';
 import { resolveClientValidation, resolveListenerCertificates } from './tls.ts';
 
@@ -21,6 +22,8 @@ export interface Verdict {
 export interface ListenerVerdict {
   listener: Listener;
   gateway: Gateway;
+  /** The object that declares the listener: the Gateway itself or a ListenerSet attached to it. */
+  owner: KubeObject;
   supportedKinds: RouteGroupKind[];
   accepted: Verdict;
   resolvedRefs: Verdict;
@@ -54,15 +57,66 @@ const ok = (reason: string, message: string): Verdict => ({ ok: true, reason, me
 const fail = (reason: string, message: string): Verdict => ({ ok: false, reason, message });
 
 export function processListeners(context: TranslateContext, gateway: Gateway): ListenerVerdict[] {
-  const verdicts = gateway.spec.listeners.map((listener) => processListener(context, gateway, listener));
+  const verdicts = gateway.spec.listeners.map((listener) =>
+    processListener(context, gateway, gateway, listener),
+  );
   markConflicts(verdicts);
   return verdicts;
 }
 
-function processListener(context: TranslateContext, gateway: Gateway, listener: Listener): ListenerVerdict {
+/**
+ * Listeners of a ListenerSet, merged after those already on the Gateway: a listener that conflicts with
+ * one of higher precedence (the Gateway's, then older ListenerSets') is `Conflicted`; the other keeps working.
+ */
+export function processListenerSetListeners(
+  context: TranslateContext,
+  gateway: Gateway,
+  owner: KubeObject,
+  listeners: Listener[],
+  merged: ListenerVerdict[],
+): ListenerVerdict[] {
+  const verdicts = listeners.map((listener) => processListener(context, gateway, owner, listener));
+  markConflicts(verdicts);
+  for (const verdict of verdicts) {
+    if (verdict.conflicted || !verdict.accepted.ok) continue;
+    const { port, protocol, hostname } = verdict.listener;
+    const earlier = merged.find(
+      (other) => other.accepted.ok && !other.conflicted && other.listener.port === port,
+    );
+    if (!earlier) continue;
+    if (earlier.listener.protocol !== protocol) {
+      verdict.conflicted = {
+        reason: 'ProtocolConflict',
+        message: `port ${port} is used with protocol ${earlier.listener.protocol}`,
+      };
+    } else if (
+      merged.some(
+        (other) =>
+          other.accepted.ok &&
+          !other.conflicted &&
+          other.listener.port === port &&
+          (other.listener.hostname ?? '') === (hostname ?? ''),
+      )
+    ) {
+      verdict.conflicted = {
+        reason: 'HostnameConflict',
+        message: `port ${port} and hostname "${hostname ?? ''}" are taken`,
+      };
+    }
+  }
+  return verdicts;
+}
+
+function processListener(
+  context: TranslateContext,
+  gateway: Gateway,
+  owner: KubeObject,
+  listener: Listener,
+): ListenerVerdict {
   const verdict: ListenerVerdict = {
     listener,
     gateway,
+    owner,
     supportedKinds: [],
     accepted: ok('Accepted', 'Listener is accepted'),
     resolvedRefs: ok('ResolvedRefs', 'All references are resolved'),
@@ -98,7 +152,7 @@ function processListener(context: TranslateContext, gateway: Gateway, listener: 
     }
   }
   if (listener.protocol === 'HTTPS') {
-    const resolution = resolveListenerCertificates(context, gateway, listener);
+    const resolution = resolveListenerCertificates(context, owner, listener);
     verdict.certificates = resolution.certificates;
     verdict.certificatesResolved = resolution.ok && resolution.certificates.length > 0;
     if (!resolution.ok && verdict.resolvedRefs.ok)

@@ -5,7 +5,7 @@ import type { IRCluster } from '../ir/types.ts';
 import type { ParentReference } from '../resources/gateway-api.ts';
 import { GATEWAY_GROUP } from '../resources/gateway-api.ts';
 import type { KubeObject } from '../resources/object.ts';
-import { attachRoute } from './attachment.ts';
+import { type AttachmentParent, attachRoute, gatewayParent, listenerSetParent } from './attachment.ts';
 import { condition } from './conditions.ts';
 import type { TranslateContext } from './context.ts';
 import type { GatewayVerdict } from './gateway.ts';
@@ -32,19 +32,22 @@ export function processRoutes(
   routes: RouteSource[],
   status: Map<string, ObjectStatus>,
 ): void {
-  const gatewaysByName = new Map(
-    gateways.map((verdict) => [
-      `${verdict.gateway.metadata.namespace}/${verdict.gateway.metadata.name}`,
-      verdict,
-    ]),
-  );
+  const parentsByRef = new Map<string, AttachmentParent>();
+  for (const verdict of gateways) {
+    const { namespace, name } = verdict.gateway.metadata;
+    parentsByRef.set(`Gateway/${namespace}/${name}`, gatewayParent(verdict));
+    for (const set of verdict.listenerSets) {
+      const setMeta = set.listenerSet.metadata;
+      parentsByRef.set(`ListenerSet/${setMeta.namespace}/${setMeta.name}`, listenerSetParent(verdict, set));
+    }
+  }
   for (const source of routes) {
     const { route } = source;
     const parents = (route.spec.parentRefs ?? []).flatMap((parentRef) => {
-      if ((parentRef.group ?? GATEWAY_GROUP) !== GATEWAY_GROUP || (parentRef.kind ?? 'Gateway') !== 'Gateway')
-        return [];
-      const parent = gatewaysByName.get(
-        `${parentRef.namespace ?? route.metadata.namespace}/${parentRef.name}`,
+      if ((parentRef.group ?? GATEWAY_GROUP) !== GATEWAY_GROUP) return [];
+      const kind = parentRef.kind ?? 'Gateway';
+      const parent = parentsByRef.get(
+        `${kind}/${parentRef.namespace ?? route.metadata.namespace}/${parentRef.name}`,
       );
       return parent ? [{ parentRef, parent }] : [];
     });
@@ -64,10 +67,10 @@ function processParent(
   context: TranslateContext,
   compiled: CompiledRoute,
   parentRef: ParentReference,
-  parent: GatewayVerdict,
+  parent: AttachmentParent,
 ) {
   const { route, rules } = compiled;
-  const echoedRef: ParentReference = { group: GATEWAY_GROUP, kind: 'Gateway', ...parentRef };
+  const echoedRef: ParentReference = { group: GATEWAY_GROUP, kind: parent.kind, ...parentRef };
   const conditions: StatusCondition[] = [];
   const usable = rules.filter((rule) => rule.unsupported === undefined);
   const dropped = rules.filter((rule) => rule.unsupported !== undefined);

@@ -4,6 +4,7 @@ import { createPrivateKey, X509Certificate } from 'node:crypto';
 import type { IRCertificate, IRClientValidation } from '../ir/types.ts';
 import type { Gateway, Listener } from '../resources/gateway-api.ts';
 import { GATEWAY_GROUP } from '../resources/gateway-api.ts';
+import type { KubeObject } from '../resources/object.ts';
 import { key, type TranslateContext } from './context.ts';
 import { referencePermitted } from './referencegrant.ts';
 
@@ -16,14 +17,15 @@ export type CertificateResolution =
       certificates: IRCertificate[];
     };
 
+/** Resolves a listener's certificateRefs from its owner's namespace (a Gateway's or a ListenerSet's). */
 export function resolveListenerCertificates(
   context: TranslateContext,
-  gateway: Gateway,
+  owner: KubeObject,
   listener: Listener,
 ): CertificateResolution {
   const certificates: IRCertificate[] = [];
   const problems: { reason: 'InvalidCertificateRef' | 'RefNotPermitted'; message: string }[] = [];
-  const gatewayNamespace = gateway.metadata.namespace ?? 'default';
+  const gatewayNamespace = owner.metadata.namespace ?? 'default';
   for (const ref of listener.tls?.certificateRefs ?? []) {
     const group = ref.group ?? '';
     const kind = ref.kind ?? 'Secret';
@@ -33,11 +35,11 @@ export function resolveListenerCertificates(
       problems.push({ reason: 'InvalidCertificateRef', message: `${group}/${kind} ${name} is not a Secret` });
       continue;
     }
-    const from = { group: GATEWAY_GROUP, kind: 'Gateway', namespace: gatewayNamespace };
+    const from = { group: GATEWAY_GROUP, kind: owner.kind, namespace: gatewayNamespace };
     if (!referencePermitted(context, from, { group: '', kind: 'Secret', namespace, name: ref.name })) {
       problems.push({
         reason: 'RefNotPermitted',
-        message: `no ReferenceGrant in namespace ${namespace} allows Gateways in ${gatewayNamespace} to use Secret ${ref.name}`,
+        message: `no ReferenceGrant in namespace ${namespace} allows ${owner.kind}s in ${gatewayNamespace} to use Secret ${ref.name}`,
       });
       continue;
     }

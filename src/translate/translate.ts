@@ -6,12 +6,13 @@ import type { KubeObject } from '../resources/object.ts';
 import { applyBackendClientCertificates } from './backendclientcert.ts';
 import { resolveBackendTLSPolicies, writeBackendTLSStatus } from './backendtls.ts';
 import { buildContext } from './context.ts';
-import { type GatewayVerdict, gatewayStatus, processGateways } from './gateway.ts';
+import { allListeners, type GatewayVerdict, gatewayStatus, processGateways } from './gateway.ts';
 import { processGatewayClasses } from './gatewayclass.ts';
 import { compileGrpcRules } from './grpcroute.ts';
 import { compareHostnameSpecificity } from './hostnames.ts';
 import { compileRules } from './httprules.ts';
-import { listenerServes } from './listener.ts';
+import { type ListenerVerdict, listenerServes } from './listener.ts';
+import { listenerSetStatus } from './listenerset.ts';
 import { compareEntries } from './precedence.ts';
 import { processRoutes, type RouteSource } from './routes.ts';
 import type { ObjectStatus, TranslateOptions, TranslateResult } from './types.ts';
@@ -41,6 +42,12 @@ export function translate(objects: KubeObject[], options: TranslateOptions): Tra
   writeBackendTLSStatus(context, backendTLS.verdicts, status);
   applyBackendClientCertificates(gateways, clusters);
   for (const verdict of gateways) {
+    for (const set of verdict.listenerSets) {
+      status.set(
+        `ListenerSet/${set.listenerSet.metadata.namespace}/${set.listenerSet.metadata.name}`,
+        listenerSetStatus(set, verdict.accepted.ok),
+      );
+    }
     status.set(
       `Gateway/${verdict.gateway.metadata.namespace}/${verdict.gateway.metadata.name}`,
       gatewayStatus(verdict),
@@ -59,7 +66,7 @@ function buildPorts(gateways: GatewayVerdict[]): IRPort[] {
   const ports: IRPort[] = [];
   for (const verdict of gateways) {
     if (!verdict.accepted.ok) continue;
-    const serving = verdict.listeners.filter(listenerServes);
+    const serving = allListeners(verdict).filter(listenerServes);
     const byPort = Map.groupBy(serving, (listener) => listener.listener.port);
     for (const address of verdict.addresses) {
       for (const [port, listeners] of [...byPort].sort(([a], [b]) => a - b)) {
@@ -71,7 +78,7 @@ function buildPorts(gateways: GatewayVerdict[]): IRPort[] {
           listeners: listeners
             .toSorted((a, b) => compareHostnameSpecificity(a.listener.hostname, b.listener.hostname))
             .map((listener) => ({
-              id: `${verdict.gateway.metadata.namespace}/${verdict.gateway.metadata.name}/${listener.listener.name}`,
+              id: listenerId(verdict, listener),
               hostname: listener.listener.hostname ?? null,
               ...(listener.listener.protocol === 'HTTPS'
                 ? { tls: { certificates: listener.certificates } }
@@ -90,4 +97,11 @@ function buildPorts(gateways: GatewayVerdict[]): IRPort[] {
     }
   }
   return ports;
+}
+
+/** `ns/gateway/listener`, or `ns/gateway/listenerset-ns/listenerset/listener` for a ListenerSet's listener. */
+function listenerId(verdict: GatewayVerdict, listener: ListenerVerdict): string {
+  const gateway = `${verdict.gateway.metadata.namespace}/${verdict.gateway.metadata.name}`;
+  if (listener.owner === verdict.gateway) return `${gateway}/${listener.listener.name}`;
+  return `${gateway}/${listener.owner.metadata.namespace}/${listener.owner.metadata.name}/${listener.listener.name}`;
 }

@@ -47,6 +47,25 @@ test('Gateway defaults: allowedRoutes from Same, tls mode Terminate, certificate
 test('Gateway allowedListeners defaults to from None when set', () => {
   const object = admitted<Gateway>(gateway({ listeners: [http], allowedListeners: {} }));
   assert.deepEqual(object.spec.allowedListeners, { namespaces: { from: 'None' } });
+  const selector = { matchLabels: { team: 'a' } };
+  const chosen = admitted<Gateway>(
+    gateway({ listeners: [http], allowedListeners: { namespaces: { from: 'Selector', selector } } }),
+  );
+  assert.deepEqual(chosen.spec.allowedListeners, { namespaces: { from: 'Selector', selector } });
+});
+
+test('Gateway TLS defaults: client validation mode AllowValidOnly, backend client certificate a Secret', () => {
+  const validation = { caCertificateRefs: [{ group: '', kind: 'ConfigMap', name: 'ca' }] };
+  const object = admitted<Gateway>(
+    gateway({
+      listeners: [https],
+      tls: { frontend: { default: { validation } }, backend: { clientCertificateRef: { name: 'client' } } },
+    }),
+  );
+  assert.deepEqual(object.spec.tls, {
+    frontend: { default: { validation: { ...validation, mode: 'AllowValidOnly' } } },
+    backend: { clientCertificateRef: { name: 'client', group: '', kind: 'Secret' } },
+  });
 });
 
 admissionCases('Gateway listeners', [
@@ -330,6 +349,47 @@ admissionCases('Gateway addresses, infrastructure and TLS', [
     problems: [
       'spec.tls.frontend.perPort[1].tls.validation.caCertificateRefs: must have at least 1 item',
       'spec.tls.frontend.perPort[1]: duplicate entry for port 443',
+    ],
+  },
+  {
+    name: 'frontend TLS without default, a CA reference without group or kind, an unknown mode',
+    manifest: gateway({
+      listeners: [https],
+      tls: {
+        frontend: {
+          perPort: [
+            {
+              port: 443,
+              tls: { validation: { caCertificateRefs: [{ name: 'ca' }], mode: 'AllowAll' } },
+            },
+          ],
+        },
+      },
+    }),
+    problems: [
+      'spec.tls.frontend.perPort[0].tls.validation.caCertificateRefs[0].group: required field is missing',
+      'spec.tls.frontend.perPort[0].tls.validation.caCertificateRefs[0].kind: required field is missing',
+      'spec.tls.frontend.perPort[0].tls.validation.mode: unsupported value "AllowAll"; must be one of: "AllowValidOnly", "AllowInsecureFallback"',
+      'spec.tls.frontend.default: required field is missing',
+    ],
+  },
+  {
+    name: 'a perPort entry without port or tls, a backend certificate without name',
+    manifest: gateway({
+      listeners: [https],
+      tls: { frontend: { default: {}, perPort: [{}] }, backend: { clientCertificateRef: {} } },
+    }),
+    problems: [
+      'spec.tls.frontend.perPort[0].port: required field is missing',
+      'spec.tls.frontend.perPort[0].tls: required field is missing',
+      'spec.tls.backend.clientCertificateRef.name: required field is missing',
+    ],
+  },
+  {
+    name: 'allowedListeners from outside the enum',
+    manifest: gateway({ listeners: [http], allowedListeners: { namespaces: { from: 'Other' } } }),
+    problems: [
+      'spec.allowedListeners.namespaces.from: unsupported value "Other"; must be one of: "All", "Selector", "Same", "None"',
     ],
   },
   {

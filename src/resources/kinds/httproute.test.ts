@@ -495,6 +495,35 @@ admissionCases('HTTPRoute filters', [
     ],
   },
   {
+    name: 'header values with inner spaces and tabs, and every visible ASCII character',
+    manifest: withFilters([
+      {
+        type: 'ResponseHeaderModifier',
+        responseHeaderModifier: { add: [{ name: 'a', value: 'x y\tz !~"' }] },
+      },
+    ]),
+  },
+  {
+    name: 'header values with a line break, a leading space or a non-ASCII letter (experimental CRD pattern)',
+    manifest: withFilters([
+      {
+        type: 'ResponseHeaderModifier',
+        responseHeaderModifier: {
+          add: [{ name: 'a', value: 'this\nis\r\ninvalid' }],
+          set: [
+            { name: 'b', value: ' padded' },
+            { name: 'c', value: 'café' },
+          ],
+        },
+      },
+    ]),
+    problems: [
+      'spec.rules[0].filters[0].responseHeaderModifier.add[0].value: invalid value "this\\nis\\r\\ninvalid": must be visible ASCII characters',
+      'spec.rules[0].filters[0].responseHeaderModifier.set[0].value: invalid value " padded"',
+      'spec.rules[0].filters[0].responseHeaderModifier.set[1].value: invalid value "café"',
+    ],
+  },
+  {
     name: 'mirror with percent and fraction',
     manifest: withFilters([mirror({ percent: 10, fraction: { numerator: 1 } })], { backendRefs: [backend] }),
     problems: ['spec.rules[0].filters[0].requestMirror.fraction: set either percent or fraction, not both'],

@@ -30,6 +30,30 @@ admissionCases('Service', [
       ],
     }),
   },
+  {
+    name: 'appProtocol values the Gateway API conformance suite uses',
+    manifest: service({
+      ports: [
+        { name: 'https', port: 443, appProtocol: 'HTTPS' },
+        { name: 'h2c', port: 8080, appProtocol: 'kubernetes.io/h2c' },
+        { name: 'ws', port: 8081, appProtocol: 'kubernetes.io/ws' },
+        { name: 'wss', port: 8443, appProtocol: 'kubernetes.io/wss' },
+      ],
+    }),
+  },
+  {
+    name: 'an appProtocol that is not a qualified name',
+    manifest: service({
+      ports: [
+        { port: 80, appProtocol: 'http 2' },
+        { name: 'b', port: 81, appProtocol: '/h2c' },
+      ],
+    }),
+    problems: [
+      'spec.ports[0].appProtocol: invalid value "http 2"',
+      'spec.ports[1].appProtocol: invalid value "/h2c"',
+    ],
+  },
   { name: 'headless without ports', manifest: service({ clusterIP: 'None' }) },
   { name: 'ExternalName', manifest: service({ type: 'ExternalName', externalName: 'api.example.com.' }) },
   {
