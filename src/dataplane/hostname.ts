@@ -1,6 +1,13 @@
 // Hostname rules shared by listener selection (Host and SNI) and route tables: Host normalisation and
 // the exact > most specific wildcard > hostname-less precedence of the Gateway API.
 
+import {
+  compareWildcardSpecificity,
+  isWildcard,
+  matchesWildcardSuffix,
+  wildcardSuffix,
+} from '../ir/hostname.ts';
+
 /**
  * The host part of a Host header, lower-cased, without its port: `Foo.com:8080` → `foo.com`,
  * `[::1]:8080` → `[::1]`. Matching ignores the port; the header itself is forwarded unchanged.
@@ -16,31 +23,6 @@ export function hostWithoutPort(host: string | undefined): string {
     if (colon >= 0) end = colon;
   }
   return (end === host.length ? host : host.slice(0, end)).toLowerCase();
-}
-
-export function isWildcard(hostname: string): boolean {
-  return hostname.startsWith('*.');
-}
-
-/** `*.example.com` → `.example.com`: what a matching host must end with. */
-export function wildcardSuffix(pattern: string): string {
-  return pattern.slice(1);
-}
-
-/** A wildcard covers one or more labels in front of its suffix, never the bare suffix (the apex). */
-export function matchesWildcardSuffix(suffix: string, host: string): boolean {
-  return host.length > suffix.length && host.endsWith(suffix);
-}
-
-/** Orders wildcard suffixes most specific first: more labels, then longer, then as given (stable sort). */
-export function compareWildcardSpecificity(a: string, b: string): number {
-  return labelCount(b) - labelCount(a) || b.length - a.length;
-}
-
-function labelCount(suffix: string): number {
-  let dots = 0;
-  for (let i = 0; i < suffix.length; i++) if (suffix.charCodeAt(i) === 46 /* . */) dots++;
-  return dots;
 }
 
 /**

@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { compareHostnameSpecificity, hostnameMatches, intersectHostnames } from './hostnames.ts';
+import { hostnameMatches } from '../ir/hostname.ts';
+import { compareHostnameSpecificity, intersectHostnames } from './hostnames.ts';
 
 test('a wildcard covers one or more labels but never the apex', () => {
   assert.equal(hostnameMatches('*.example.com', 'foo.example.com'), true);
@@ -33,9 +34,9 @@ test('listener and route hostnames intersect as the hostnames concept page descr
   }
 });
 
-test('listener hostnames sort exact first, then longer wildcards, then none', () => {
+test('listener hostnames sort exact first, then wildcards with more labels, then none', () => {
   const sorted = [undefined, '*.com', 'bar.com', '*.foo.bar.com', 'foo.bar.com'].sort(
     compareHostnameSpecificity,
   );
-  assert.deepEqual(sorted, ['foo.bar.com', 'bar.com', '*.foo.bar.com', '*.com', undefined]);
+  assert.deepEqual(sorted, ['bar.com', 'foo.bar.com', '*.foo.bar.com', '*.com', undefined]);
 });

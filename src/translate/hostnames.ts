@@ -1,11 +1,6 @@
-// Hostname rules of the Gateway API: wildcard matching and listener/route intersection.
+// Listener/route hostname intersection and listener ordering (wildcard semantics live in ir/hostname.ts).
 
-/** Whether `pattern` (`foo.com` or `*.foo.com`) covers `host`. A wildcard covers one or more labels, never the apex. */
-export function hostnameMatches(pattern: string, host: string): boolean {
-  if (!pattern.startsWith('*.')) return pattern === host;
-  const suffix = pattern.slice(1);
-  return host.length > suffix.length && host.endsWith(suffix);
-}
+import { compareWildcardSpecificity, hostnameMatches, isWildcard, wildcardSuffix } from '../ir/hostname.ts';
 
 /**
  * The hostnames a route serves on a listener (`hostnames.md` of the spec): `null` when they do not
@@ -29,7 +24,7 @@ function intersectOne(listener: string, route: string): string | null {
   if (listener === route) return route;
   if (hostnameMatches(listener, route)) return route;
   if (hostnameMatches(route, listener)) return listener;
-  if (listener.startsWith('*.') && route.startsWith('*.')) {
+  if (isWildcard(listener) && isWildcard(route)) {
     // Two wildcards overlap when one is a suffix of the other; the more specific one is served.
     if (route.endsWith(listener.slice(1))) return route;
     if (listener.endsWith(route.slice(1))) return listener;
@@ -37,12 +32,18 @@ function intersectOne(listener: string, route: string): string | null {
   return null;
 }
 
-/** Specificity order for listener hostnames: exact first, then wildcards by length, then none. */
+/** Specificity order for listener hostnames: exact first, then the most specific wildcard, then none. */
 export function compareHostnameSpecificity(a: string | undefined, b: string | undefined): number {
-  return hostnameRank(b) - hostnameRank(a) || (a ?? '').localeCompare(b ?? '');
+  return (
+    hostnameRank(b) - hostnameRank(a) ||
+    (a && b && isWildcard(a) && isWildcard(b)
+      ? compareWildcardSpecificity(wildcardSuffix(a), wildcardSuffix(b))
+      : 0) ||
+    (a ?? '').localeCompare(b ?? '')
+  );
 }
 
 function hostnameRank(hostname: string | undefined): number {
   if (!hostname) return 0;
-  return hostname.startsWith('*.') ? 1 + hostname.length : 100_000 + hostname.length;
+  return isWildcard(hostname) ? 1 : 2;
 }

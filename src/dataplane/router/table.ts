@@ -5,7 +5,7 @@ import {
   isWildcard,
   matchesWildcardSuffix,
   wildcardSuffix,
-} from '../hostname.ts';
+} from '../../ir/hostname.ts';
 import { type CompiledMatch, type MatchInput, matches } from './match.ts';
 
 export interface RoutableEntry {
