@@ -2,7 +2,7 @@
 
 import { readFileSync } from 'node:fs';
 import { SluiceError } from '../errors.ts';
-import { runDemo } from './demo.ts';
+import { demoUsage, runDemo } from './demo.ts';
 import { runServe, serveUsage } from './serve.ts';
 import { runSim, simUsage } from './sim.ts';
 import { runValidate, validateUsage } from './validate.ts';
@@ -18,7 +18,12 @@ Commands:
   help      print this help, or "sluice help <command>"
 `;
 
-const commandUsage: Record<string, string> = { serve: serveUsage, validate: validateUsage, sim: simUsage };
+const commandUsage: Record<string, string> = {
+  serve: serveUsage,
+  demo: demoUsage,
+  validate: validateUsage,
+  sim: simUsage,
+};
 
 function version(): string {
   const pkg: unknown = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8'));
