@@ -73,9 +73,11 @@ export class DataPlane {
     }
     this.#contexts.commit();
 
-    // Sockets that go away, or change protocol, are released first so that their port can be rebound.
+    // Sockets that go away, or change protocol or client certificate requests, are released first so
+    // that their port can be rebound.
     for (const [key, socket] of this.#sockets) {
-      if (wanted.get(key)?.protocol === socket.protocol) continue;
+      const next = wanted.get(key);
+      if (next !== undefined && socket.canServe(next)) continue;
       this.#sockets.delete(key);
       this.#retire(socket);
     }

@@ -1,6 +1,8 @@
 // One request in flight: what routing and filters read and change, local replies, and accounting.
 
-import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { EventEmitter } from 'node:events';
+import type { IncomingMessage, OutgoingHttpHeaders } from 'node:http';
+import { Http2ServerRequest } from 'node:http2';
 import type { Readable } from 'node:stream';
 import type { SluiceError } from '../errors.ts';
 import type { RouteMeter } from '../observability/metrics.ts';
@@ -8,8 +10,31 @@ import type { CompiledHeaderModifier } from './filters/header-modifier.ts';
 import type { FilterTarget } from './filters/run.ts';
 import type { ClusterRuntime } from './forward/clusters.ts';
 import { BodyTee, sendMirror } from './forward/mirror.ts';
+import type { UpgradeRequest } from './forward/websocket.ts';
+import { isGrpcContentType } from './grpc/protocol.ts';
+import { replyGrpcError } from './grpc/status.ts';
 import { hostWithoutPort } from './hostname.ts';
+import { type LocalReply, localReply } from './local-reply.ts';
 import type { MatchInput } from './router/match.ts';
+
+/** A client request as node hands it over: HTTP/1.x, or HTTP/2 through node's compatibility API. */
+export type DownstreamRequest = IncomingMessage | Http2ServerRequest;
+
+/**
+ * The response side as the data plane uses it. node's `ServerResponse` (HTTP/1.x) and
+ * `Http2ServerResponse` (HTTP/2 compatibility API) both are one.
+ */
+export interface DownstreamResponse extends EventEmitter {
+  readonly headersSent: boolean;
+  writeHead(statusCode: number, headers?: OutgoingHttpHeaders): unknown;
+  writeContinue(): void;
+  write(chunk: Buffer): boolean;
+  /** Trailers go out after the body: as HTTP/2 trailers, or after the last chunk on HTTP/1.1. */
+  addTrailers(trailers: OutgoingHttpHeaders): void;
+  end(): unknown;
+  end(body: string): unknown;
+  destroy(error?: Error): unknown;
+}
 
 /** The socket-level facts an exchange needs from the port it arrived on. */
 export interface ExchangeOrigin {
@@ -18,8 +43,10 @@ export interface ExchangeOrigin {
 }
 
 export class Exchange implements MatchInput, FilterTarget {
-  readonly req: IncomingMessage;
-  readonly res: ServerResponse;
+  readonly req: DownstreamRequest;
+  readonly res: DownstreamResponse;
+  /** Request header lines `[name, value, …]`; on HTTP/2 without pseudo-headers, `:authority` as Host. */
+  readonly rawHeaders: readonly string[];
   readonly startedAt: number;
   readonly method: string;
   /** Request path without the query string, as matched. */
@@ -35,30 +62,41 @@ export class Exchange implements MatchInput, FilterTarget {
   upstreamHeaders: string[] = [];
   upstreamPath: string;
   responseModifiers: CompiledHeaderModifier[] | null = null;
+  /** A gRPC call (by content type, or routed by a GRPCRoute): the gateway's errors are gRPC statuses. */
+  grpc: boolean;
+  /** Set on `Upgrade: websocket` requests: the connection to join with the endpoint's after its 101. */
+  upgrade: UpgradeRequest | null = null;
   /** True once the response is complete or abandoned; nothing may answer twice. */
   finished = false;
   #queryParams: URLSearchParams | null = null;
   /** Set once a mirror needs the request body too. */
   #tee: BodyTee | null = null;
 
-  constructor(origin: ExchangeOrigin, meter: RouteMeter, req: IncomingMessage, res: ServerResponse) {
+  constructor(origin: ExchangeOrigin, meter: RouteMeter, req: DownstreamRequest, res: DownstreamResponse) {
     this.req = req;
     this.res = res;
+    if (req instanceof Http2ServerRequest) {
+      this.rawHeaders = http1HeaderLines(req.rawHeaders);
+      this.host = hostWithoutPort(req.headers[':authority'] ?? req.headers.host);
+    } else {
+      this.rawHeaders = req.rawHeaders;
+      this.host = hostWithoutPort(req.headers.host);
+    }
     this.startedAt = performance.now();
     this.method = req.method ?? 'GET';
     const url = originForm(req.url ?? '/');
     const mark = url.indexOf('?');
     this.path = mark < 0 ? url : url.slice(0, mark);
     this.query = mark < 0 ? '' : url.slice(mark);
-    this.host = hostWithoutPort(req.headers.host);
     this.scheme = origin.scheme;
     this.listenerPort = origin.port;
     this.meter = meter;
     this.upstreamPath = this.path;
+    this.grpc = isGrpcContentType(req.headers['content-type']);
   }
 
   header(name: string): string | undefined {
-    const raw = this.req.rawHeaders;
+    const raw = this.rawHeaders;
     let value: string | undefined;
     for (let i = 0; i < raw.length; i += 2) {
       if (raw[i].length !== name.length || raw[i].toLowerCase() !== name) continue;
@@ -73,18 +111,25 @@ export class Exchange implements MatchInput, FilterTarget {
   }
 
   replyError(error: SluiceError): void {
-    this.replyLocal(error.status, error.toBody());
+    this.replyLocal(localReply(error));
   }
 
-  /** Answers with a JSON error body (the registry's shape) at the gateway. */
-  replyLocal(status: number, body: string): void {
+  /**
+   * Answers at the gateway: a JSON error body (the registry's shape), or a gRPC status for gRPC calls.
+   * Either way the request is counted with the reply's HTTP status, so that gRPC errors show as errors.
+   */
+  replyLocal(reply: LocalReply): void {
     if (this.finished) return;
-    this.res.writeHead(status, {
-      'content-type': 'application/json',
-      'content-length': Buffer.byteLength(body),
-    });
-    this.res.end(body);
-    this.finish(status);
+    if (this.grpc) {
+      replyGrpcError(this.res, reply.error);
+    } else {
+      this.res.writeHead(reply.status, {
+        'content-type': 'application/json',
+        'content-length': Buffer.byteLength(reply.body),
+      });
+      this.res.end(reply.body);
+    }
+    this.finish(reply.status);
   }
 
   /** Answers with headers and no body at the gateway (redirects, CORS preflights). */
@@ -97,6 +142,8 @@ export class Exchange implements MatchInput, FilterTarget {
 
   /** Whether the client sends a request body. */
   get hasBody(): boolean {
+    // HTTP/2 frames the body itself: there is one unless the request's HEADERS ended the stream.
+    if (this.req instanceof Http2ServerRequest) return !this.req.stream.endAfterHeaders;
     const { headers } = this.req;
     const length = headers['content-length'];
     return (length !== undefined && length !== '0') || headers['transfer-encoding'] !== undefined;
@@ -127,6 +174,34 @@ export class Exchange implements MatchInput, FilterTarget {
     this.finished = true;
     this.meter.record(code, (performance.now() - this.startedAt) / 1000);
   }
+}
+
+/**
+ * An HTTP/2 request's header lines as HTTP/1.1 would carry them (RFC 9113 §8.3.1, §8.2.3): pseudo-headers
+ * dropped, `:authority` as the one Host (it wins over Host lines), split `cookie` lines joined with `; `.
+ */
+function http1HeaderLines(raw: readonly string[]): string[] {
+  const lines: string[] = [];
+  // Pseudo-headers come first on HTTP/2, so `authority` is known before any Host line.
+  let authority: string | undefined;
+  let cookie: string | undefined;
+  for (let i = 0; i < raw.length; i += 2) {
+    const name = raw[i];
+    if (name.charCodeAt(0) === 58 /* : */) {
+      if (name === ':authority') authority = raw[i + 1];
+      continue;
+    }
+    const lower = name.toLowerCase();
+    if (lower === 'cookie') {
+      cookie = cookie === undefined ? raw[i + 1] : `${cookie}; ${raw[i + 1]}`;
+      continue;
+    }
+    if (lower === 'host' && authority !== undefined) continue;
+    lines.push(name, raw[i + 1]);
+  }
+  if (authority !== undefined) lines.unshift('host', authority);
+  if (cookie !== undefined) lines.push('cookie', cookie);
+  return lines;
 }
 
 /** The path-and-query of a request target: absolute-form targets (`http://host/p?q`) lose their origin. */

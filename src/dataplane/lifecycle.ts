@@ -1,23 +1,40 @@
 // The life of one request, phase by phase: accept → select listener → match route → rule filters →
 // pick backend → backend filters → pick endpoint → forward (respond and account happen in the exchange).
+// HTTP/1.1, HTTP/2, gRPC calls and WebSocket upgrades all go through the same phases.
 
-import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { IncomingMessage } from 'node:http';
+import type { Duplex } from 'node:stream';
 import { SluiceError } from '../errors.ts';
-import { Exchange } from './exchange.ts';
+import { type DownstreamRequest, type DownstreamResponse, Exchange } from './exchange.ts';
 import { runFilters } from './filters/run.ts';
 import { upstreamRequestHeaders } from './forward/headers.ts';
-import { forward } from './forward/upstream.ts';
-import { selectListener, serverName } from './listeners/select.ts';
+import { forwardWithPolicies } from './forward/policies.ts';
+import { acceptUpgrade } from './forward/websocket.ts';
+import { selectListener } from './listeners/select.ts';
+import { localReply } from './local-reply.ts';
 import type { PortRuntime } from './runtime.ts';
 
-const noBackendsBody = new SluiceError('no_backends').toBody();
+const noBackends = localReply(new SluiceError('no_backends'));
 
-export function serveRequest(port: PortRuntime, req: IncomingMessage, res: ServerResponse): void {
+export function serveRequest(port: PortRuntime, req: DownstreamRequest, res: DownstreamResponse): void {
   // accept
-  const exchange = new Exchange(port, port.unmatchedMeter, req, res);
+  serve(port, new Exchange(port, port.unmatchedMeter, req, res));
+}
 
+/** An HTTP/1.1 `Upgrade: websocket` request: answered over its raw connection, or joined with the endpoint's. */
+export function serveUpgrade(port: PortRuntime, req: IncomingMessage, socket: Duplex, head: Buffer): void {
+  // accept
+  const upgrade = acceptUpgrade(req, socket, head);
+  if (upgrade === null) return;
+  const exchange = new Exchange(port, port.unmatchedMeter, req, upgrade.response);
+  exchange.upgrade = upgrade;
+  serve(port, exchange);
+}
+
+function serve(port: PortRuntime, exchange: Exchange): void {
+  const { req } = exchange;
   // select listener
-  const listener = selectListener(port, exchange.host, port.tls === null ? null : serverName(req.socket));
+  const listener = selectListener(port, exchange.host, req.socket);
   if (listener === 'misdirected') {
     exchange.replyError(new SluiceError('misdirected_request', { host: exchange.host }));
     return;
@@ -35,37 +52,39 @@ export function serveRequest(port: PortRuntime, req: IncomingMessage, res: Serve
     return;
   }
   exchange.meter = route.meter;
+  if (route.grpc) exchange.grpc = true;
 
   // rule filters
   exchange.upstreamHeaders = upstreamRequestHeaders(
-    req.rawHeaders,
+    exchange.rawHeaders,
     req.socket.remoteAddress ?? '',
     port.scheme,
   );
   if (!runFilters(exchange, route.filters)) return;
 
-  // pick backend, then its filters
-  const backend = route.backends.pick();
+  // pick backend (a session the request carries wins over the weights), then its filters
+  const session = route.session?.resume(exchange);
+  const backend = session?.backend ?? route.backends.pick();
   if (backend === undefined) {
-    exchange.replyLocal(500, noBackendsBody);
+    exchange.replyLocal(noBackends);
     return;
   }
   if (!runFilters(exchange, backend.filters)) return;
   const { target } = backend;
   if (target.kind === 'reply') {
-    exchange.replyLocal(target.status, target.body);
+    exchange.replyLocal(target.reply);
     return;
   }
 
   // pick endpoint
-  const endpoint = target.cluster.endpoints.next();
+  const endpoint = session?.endpoint ?? target.cluster.endpoints.next();
   if (endpoint === undefined) {
-    exchange.replyLocal(503, target.cluster.unavailableBody);
+    exchange.replyLocal(target.cluster.unavailable);
     return;
   }
 
-  // forward
-  forward(exchange, endpoint, route.timeouts);
+  // forward, under the route's policies (session persistence, retry)
+  forwardWithPolicies(exchange, route, target.cluster, endpoint, session?.endpoint);
 }
 
 function notFound(exchange: Exchange): SluiceError {

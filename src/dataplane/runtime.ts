@@ -8,9 +8,12 @@ import type { ExchangeOrigin } from './exchange.ts';
 import { type CompiledFilter, compileFilters } from './filters/compile.ts';
 import { WeightedPicker } from './forward/balancer.ts';
 import { type ClusterRuntime, missingCluster } from './forward/clusters.ts';
-import type { ForwardTimeouts } from './forward/upstream.ts';
+import type { RoutePolicies } from './forward/policies.ts';
+import { compileRetry } from './forward/retry.ts';
+import { SessionPersistence } from './forward/session.ts';
 import { HostnameIndex } from './hostname.ts';
 import { compilePortTls, type PortTls, type SecureContextCache } from './listeners/tls.ts';
+import { type LocalReply, localReply } from './local-reply.ts';
 import { type CompiledMatch, compileMatch } from './router/match.ts';
 import { RouteTable } from './router/table.ts';
 
@@ -32,19 +35,22 @@ export interface ListenerRuntime {
   unmatchedMeter: RouteMeter;
 }
 
-export interface RouteRuntime {
+export interface RouteRuntime extends RoutePolicies {
   id: string;
   match: CompiledMatch;
   filters: CompiledFilter[];
   /** Undefined pick: the rule has no backend with a positive weight (500). */
   backends: WeightedPicker<BackendRuntime>;
-  timeouts: ForwardTimeouts;
+  /** Sends requests that carry a session back to their endpoint, over the weights. */
+  session: SessionPersistence<BackendRuntime> | null;
   meter: RouteMeter;
+  /** A GRPCRoute entry: every request it serves gets the gateway's errors as gRPC statuses. */
+  grpc: boolean;
 }
 
 export interface BackendRuntime {
   filters: CompiledFilter[];
-  target: { kind: 'cluster'; cluster: ClusterRuntime } | { kind: 'reply'; status: number; body: string };
+  target: { kind: 'cluster'; cluster: ClusterRuntime } | { kind: 'reply'; reply: LocalReply };
 }
 
 export interface CompiledPort {
@@ -97,22 +103,29 @@ function compileRoute(
   listener: string,
   clusters: ReadonlyMap<string, ClusterRuntime>,
 ): RouteRuntime {
+  const backends = route.backends.map((backend) => ({
+    weight: backend.weight,
+    value: compileBackend(backend, route.match, clusters),
+  }));
+  const backendRequestMs = route.timeouts?.backendRequestMs ?? 0;
   return {
     id: route.id,
     match: compileMatch(route.match),
     filters: compileFilters(route.filters, route.match, clusters),
-    backends: new WeightedPicker(
-      route.backends.map((backend) => ({
-        weight: backend.weight,
-        value: compileBackend(backend, route.match, clusters),
-      })),
-    ),
-    timeouts: {
-      requestMs: route.timeouts?.requestMs ?? 0,
-      backendRequestMs: route.timeouts?.backendRequestMs ?? 0,
-    },
+    backends: new WeightedPicker(backends),
+    session:
+      route.sessionPersistence === undefined
+        ? null
+        : new SessionPersistence(route.sessionPersistence, backends, clusterOf),
+    timeouts: { requestMs: route.timeouts?.requestMs ?? 0, backendRequestMs },
+    retry: route.retry === undefined ? null : compileRetry(route.retry, backendRequestMs),
     meter: RouteMeter.for(gateway, listener, route.id),
+    grpc: route.kind === 'grpc',
   };
+}
+
+function clusterOf(backend: BackendRuntime): ClusterRuntime | undefined {
+  return backend.target.kind === 'cluster' ? backend.target.cluster : undefined;
 }
 
 function compileBackend(
@@ -128,8 +141,7 @@ function compileBackend(
         ? { kind: 'cluster', cluster: clusters.get(target.cluster) ?? missingCluster(target.cluster) }
         : {
             kind: 'reply',
-            status: target.status,
-            body: new SluiceError('backend_invalid', { reason: target.reason }).toBody(),
+            reply: localReply(new SluiceError('backend_invalid', { reason: target.reason }), target.status),
           },
   };
 }

@@ -1,11 +1,24 @@
 // Test support for data plane suites: free ports, echo upstreams on 127.0.0.1, IR builders and a
 // small node:http client. Used only by tests.
 
+import { execFile } from 'node:child_process';
 import { once } from 'node:events';
+import { readFile } from 'node:fs/promises';
 import http from 'node:http';
 import https from 'node:https';
 import type { AddressInfo } from 'node:net';
-import type { IR, IRBackend, IRCluster, IRFilter, IRMatch, IRPort, IRRoute } from '../ir/types.ts';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import type {
+  IR,
+  IRBackend,
+  IRCertificate,
+  IRCluster,
+  IRFilter,
+  IRMatch,
+  IRPort,
+  IRRoute,
+} from '../ir/types.ts';
 import type { MatchInput } from './router/match.ts';
 
 /** A port that was free a moment ago: an IRPort needs a concrete port, not 0. */
@@ -170,4 +183,30 @@ export function matchInput(
     },
     queryParam: (name) => query.get(name) ?? undefined,
   };
+}
+
+const run = promisify(execFile);
+
+/** A self-signed certificate for `names` (the first is the CN), made with openssl in `dir`. */
+export async function makeCertificate(dir: string, file: string, names: string[]): Promise<IRCertificate> {
+  const keyPath = join(dir, `${file}.key`);
+  const certPath = join(dir, `${file}.crt`);
+  await run('openssl', [
+    'req',
+    '-x509',
+    '-newkey',
+    'rsa:2048',
+    '-nodes',
+    '-days',
+    '1',
+    '-keyout',
+    keyPath,
+    '-out',
+    certPath,
+    '-subj',
+    `/CN=${names[0]}`,
+    '-addext',
+    `subjectAltName=${names.map((name) => `DNS:${name}`).join(',')}`,
+  ]);
+  return { certPem: await readFile(certPath, 'utf8'), keyPem: await readFile(keyPath, 'utf8') };
 }

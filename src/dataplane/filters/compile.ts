@@ -3,6 +3,7 @@
 import { SluiceError } from '../../errors.ts';
 import type { IRFilter, IRMatch, IRPathModifier } from '../../ir/types.ts';
 import { type ClusterRuntime, missingCluster } from '../forward/clusters.ts';
+import { type LocalReply, localReply } from '../local-reply.ts';
 import { type CompiledCors, compileCors } from './cors.ts';
 import { type CompiledHeaderModifier, compileHeaderModifier } from './header-modifier.ts';
 import type { BoundPathModifier } from './path-modifier.ts';
@@ -17,8 +18,8 @@ export type CompiledFilter =
   /** Sends a copy of `numerator / denominator` of the requests to the cluster; its answers are dropped. */
   | { type: 'RequestMirror'; cluster: ClusterRuntime; numerator: number; denominator: number }
   | { type: 'CORS'; cors: CompiledCors }
-  /** Answers the request at the gateway with a prepared JSON error body. */
-  | { type: 'LocalReply'; status: number; body: string };
+  /** Answers the request at the gateway with a prepared registry error. */
+  | { type: 'LocalReply'; reply: LocalReply };
 
 /**
  * `match` is the route match the filters belong to (ReplacePrefixMatch replaces its PathPrefix);
@@ -90,5 +91,5 @@ function bindPathModifier(modifier: IRPathModifier, match: IRMatch): BoundPathMo
 }
 
 function unsupported(status: number): CompiledFilter {
-  return { type: 'LocalReply', status, body: new SluiceError('filter_unsupported').toBody() };
+  return { type: 'LocalReply', reply: localReply(new SluiceError('filter_unsupported'), status) };
 }

@@ -1,6 +1,7 @@
 // Runs compiled filters in list order against a request; a redirect or local reply ends the list.
 
 import type { ClusterRuntime } from '../forward/clusters.ts';
+import type { LocalReply } from '../local-reply.ts';
 import type { MatchInput } from '../router/match.ts';
 import type { CompiledFilter } from './compile.ts';
 import { actualResponseModifier, allowsOrigin, type CompiledCors, preflightHeaders } from './cors.ts';
@@ -16,8 +17,8 @@ export interface FilterTarget extends RedirectRequest, MatchInput {
   upstreamPath: string;
   /** Response modifiers to apply to the upstream response, in order. */
   responseModifiers: CompiledHeaderModifier[] | null;
-  /** Answers at the gateway with a JSON body. */
-  replyLocal(status: number, body: string): void;
+  /** Answers at the gateway with a registry error. */
+  replyLocal(reply: LocalReply): void;
   /** Answers at the gateway with headers only. */
   replyEmpty(status: number, headers: Record<string, string>): void;
   /** Sends a copy of the request, as it is at this point, to the cluster. */
@@ -50,7 +51,7 @@ export function runFilters(target: FilterTarget, filters: readonly CompiledFilte
         });
         return false;
       case 'LocalReply':
-        target.replyLocal(filter.status, filter.body);
+        target.replyLocal(filter.reply);
         return false;
     }
   }

@@ -33,18 +33,18 @@ export class WeightedPicker<T> {
 
 /** Cycles through items in order; state lives as long as the IR that built it. */
 export class RoundRobin<T> {
-  readonly #items: readonly T[];
+  readonly items: readonly T[];
   #next = 0;
 
   constructor(items: readonly T[]) {
-    this.#items = items;
+    this.items = items;
   }
 
   /** Undefined when there are no items. */
   next(): T | undefined {
-    const count = this.#items.length;
+    const count = this.items.length;
     if (count === 0) return undefined;
-    const item = this.#items[this.#next];
+    const item = this.items[this.#next];
     this.#next = this.#next + 1 === count ? 0 : this.#next + 1;
     return item;
   }

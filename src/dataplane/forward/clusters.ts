@@ -3,11 +3,12 @@
 import type { Dispatcher } from 'undici';
 import { SluiceError } from '../../errors.ts';
 import type { IRCluster } from '../../ir/types.ts';
+import { type LocalReply, localReply } from '../local-reply.ts';
 import { RoundRobin } from './balancer.ts';
-import { endpointOrigin, type PoolRegistry } from './pools.ts';
+import type { PoolRegistry } from './pools.ts';
 
 export interface UpstreamEndpoint {
-  /** `http://address:port`, for error messages. */
+  /** `http://address:port` (`https://` for TLS clusters): names the endpoint in messages and sessions. */
   origin: string;
   dispatcher: Dispatcher;
 }
@@ -15,8 +16,8 @@ export interface UpstreamEndpoint {
 export interface ClusterRuntime {
   id: string;
   endpoints: RoundRobin<UpstreamEndpoint>;
-  /** Prepared 503 body for when the cluster has no ready endpoint. */
-  unavailableBody: string;
+  /** Prepared 503 answer for when the cluster has no ready endpoint. */
+  unavailable: LocalReply;
 }
 
 /** Compiles the IR's clusters; every pool acquired is added to `inUse`. */
@@ -28,21 +29,20 @@ export function compileClusters(
   const compiled = new Map<string, ClusterRuntime>();
   for (const [id, cluster] of Object.entries(clusters)) {
     const endpoints = cluster.endpoints.map(({ address, port }) => {
-      const origin = endpointOrigin(address, port);
-      const dispatcher = pools.acquire(cluster.protocol, origin);
-      inUse.add(dispatcher);
-      return { origin, dispatcher };
+      const endpoint = pools.acquire({ protocol: cluster.protocol, address, port, tls: cluster.tls });
+      inUse.add(endpoint.dispatcher);
+      return endpoint;
     });
-    compiled.set(id, { id, endpoints: new RoundRobin(endpoints), unavailableBody: unavailableBody(id) });
+    compiled.set(id, { id, endpoints: new RoundRobin(endpoints), unavailable: unavailable(id) });
   }
   return compiled;
 }
 
 /** A reference to a cluster the IR does not define is served like a cluster with no endpoints. */
 export function missingCluster(id: string): ClusterRuntime {
-  return { id, endpoints: new RoundRobin<UpstreamEndpoint>([]), unavailableBody: unavailableBody(id) };
+  return { id, endpoints: new RoundRobin<UpstreamEndpoint>([]), unavailable: unavailable(id) };
 }
 
-function unavailableBody(cluster: string): string {
-  return new SluiceError('no_healthy_endpoints', { cluster }).toBody();
+function unavailable(cluster: string): LocalReply {
+  return localReply(new SluiceError('no_healthy_endpoints', { cluster }));
 }

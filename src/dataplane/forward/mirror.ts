@@ -1,7 +1,6 @@
 // RequestMirror: sends a copy of a request to a mirror cluster and drops its answer. A request body is
 // teed; a mirror that falls behind is cut off so that it never slows the real request down.
 
-import type { IncomingMessage } from 'node:http';
 import { PassThrough, type Readable } from 'node:stream';
 import type { Dispatcher } from 'undici';
 import type { ClusterRuntime } from './clusters.ts';
@@ -48,7 +47,8 @@ export class BodyTee {
   readonly main = new PassThrough();
   readonly #branches: PassThrough[] = [];
 
-  constructor(source: IncomingMessage) {
+  /** `source` is the client request, HTTP/1.x or HTTP/2 (`complete`: its body arrived whole). */
+  constructor(source: Readable & { readonly complete: boolean }) {
     source.on('data', (chunk: Buffer) => {
       for (const branch of this.#branches) {
         if (!branch.destroyed && !branch.write(chunk)) branch.destroy();

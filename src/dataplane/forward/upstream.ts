@@ -1,15 +1,18 @@
 // Forwards a routed request to one upstream endpoint with undici's `dispatch` and streams the response
-// back through node:http, with backpressure, timeouts and disconnects handled on both sides.
+// back through node:http or node:http2, with backpressure, trailers, timeouts and disconnects handled on
+// both sides. gRPC calls stream both ways at once; WebSocket upgrades are joined after the endpoint's 101.
 
-import type { ServerResponse } from 'node:http';
+import type { Duplex } from 'node:stream';
 import type { Dispatcher } from 'undici';
 import { type ErrorCode, SluiceError } from '../../errors.ts';
-import type { Exchange } from '../exchange.ts';
+import type { DownstreamResponse, Exchange } from '../exchange.ts';
 import { type HeaderRecord, modifyHeaderRecord } from '../filters/header-modifier.ts';
-import type { UpstreamEndpoint } from './clusters.ts';
+import { respondTrailersOnly } from '../grpc/protocol.ts';
 import { downstreamResponseHeaders } from './headers.ts';
 import { upstreamIdleTimeoutMs } from './pools.ts';
+import type { ForwardTarget } from './tries.ts';
 import { upstreamFailure } from './upstream-errors.ts';
+import { spliceUpgrade } from './websocket.ts';
 
 /** Route timeouts in ms; 0 means none. */
 export interface ForwardTimeouts {
@@ -23,7 +26,7 @@ const abandoned = new Error('the gateway abandoned the upstream request');
 const kUpstream = Symbol('sluice.upstream');
 
 /** The response carries its handler so that shared listeners need no per-request closure. */
-type TrackedResponse = ServerResponse & { [kUpstream]?: UpstreamHandler };
+type TrackedResponse = DownstreamResponse & { [kUpstream]?: UpstreamHandler };
 
 function onClientClose(this: TrackedResponse): void {
   this[kUpstream]?.clientClosed();
@@ -42,7 +45,7 @@ function onBackendTimeout(handler: UpstreamHandler, ms: number): void {
 }
 
 /** Sends the exchange's upstream request to `endpoint`; the response streams straight to the client. */
-export function forward(exchange: Exchange, endpoint: UpstreamEndpoint, timeouts: ForwardTimeouts): void {
+export function forward(exchange: Exchange, endpoint: ForwardTarget, timeouts: ForwardTimeouts): void {
   const { req, res } = exchange;
   const handler = new UpstreamHandler(exchange, endpoint.origin);
   (res as TrackedResponse)[kUpstream] = handler;
@@ -52,20 +55,39 @@ export function forward(exchange: Exchange, endpoint: UpstreamEndpoint, timeouts
   // really forwarded asks the client for its body.
   if (req.headers.expect !== undefined && req.headers.expect.toLowerCase() === '100-continue')
     res.writeContinue();
-  endpoint.dispatcher.dispatch(
-    {
-      path: exchange.upstreamPath + exchange.query,
-      method: exchange.method,
-      headers: exchange.upstreamHeaders,
-      body: exchange.upstreamBody(),
-    },
-    handler,
-  );
+  const options: Dispatcher.DispatchOptions = {
+    path: exchange.upstreamPath + exchange.query,
+    method: exchange.method,
+    headers: exchange.upstreamHeaders,
+    body: exchange.upstreamBody(),
+  };
+  if (exchange.grpc) {
+    // gRPC servers want `te: trailers` (the one TE value HTTP/2 allows). A stream may stay quiet for as
+    // long as the call's own deadline allows, so the idle safety net does not apply.
+    options.headers = [...exchange.upstreamHeaders, 'te', 'trailers'];
+    options.headersTimeout = 0;
+    options.bodyTimeout = 0;
+  }
+  if (exchange.upgrade !== null) options.upgrade = 'websocket';
+  endpoint.dispatcher.dispatch(options, handler);
+}
+
+/** Upstream response headers as the client gets them: hop-by-hop headers gone, response filters applied. */
+function clientResponseHeaders(exchange: Exchange, upstream: HeaderRecord): HeaderRecord {
+  const headers = downstreamResponseHeaders(upstream);
+  const modifiers = exchange.responseModifiers;
+  if (modifiers !== null) for (const modifier of modifiers) modifyHeaderRecord(headers, modifier);
+  return headers;
+}
+
+function hasAny(headers: HeaderRecord): boolean {
+  for (const _ in headers) return true;
+  return false;
 }
 
 class UpstreamHandler implements Dispatcher.DispatchHandler {
   readonly #exchange: Exchange;
-  readonly #res: ServerResponse;
+  readonly #res: DownstreamResponse;
   readonly #origin: string;
   #controller: Dispatcher.DispatchController | null = null;
   #status = 0;
@@ -102,10 +124,15 @@ class UpstreamHandler implements Dispatcher.DispatchHandler {
       controller.abort(abandoned);
       return;
     }
-    const downstream = downstreamResponseHeaders(headers);
-    const modifiers = this.#exchange.responseModifiers;
-    if (modifiers !== null) for (const modifier of modifiers) modifyHeaderRecord(downstream, modifier);
+    const downstream = clientResponseHeaders(this.#exchange, headers);
     this.#status = statusCode;
+    if (this.#exchange.grpc && headers['grpc-status'] !== undefined) {
+      // A trailers-only answer (the call failed before any message): it must end the stream as it came.
+      this.#clearTimers();
+      respondTrailersOnly(this.#res, statusCode, downstream);
+      this.#exchange.finish(statusCode);
+      return;
+    }
     this.#res.writeHead(statusCode, downstream);
   }
 
@@ -117,11 +144,30 @@ class UpstreamHandler implements Dispatcher.DispatchHandler {
     }
   }
 
-  onResponseEnd(): void {
+  onResponseEnd(_controller: Dispatcher.DispatchController, trailers: HeaderRecord): void {
     this.#clearTimers();
     if (this.#exchange.finished) return;
+    // gRPC puts the call's status in trailers; they go to the client as they came.
+    if (hasAny(trailers)) this.#res.addTrailers(trailers);
     this.#res.end();
     this.#exchange.finish(this.#status);
+  }
+
+  /** The endpoint accepted a WebSocket upgrade: from now on bytes flow both ways untouched. */
+  onRequestUpgrade(
+    _controller: Dispatcher.DispatchController,
+    _statusCode: number,
+    headers: HeaderRecord,
+    socket: Duplex,
+  ): void {
+    this.#clearTimers();
+    const { upgrade } = this.#exchange;
+    if (this.#exchange.finished || upgrade === null) {
+      socket.destroy();
+      return;
+    }
+    spliceUpgrade(upgrade, clientResponseHeaders(this.#exchange, headers), socket);
+    this.#exchange.finish(101);
   }
 
   onResponseError(_controller: Dispatcher.DispatchController | null, error: Error): void {

@@ -1,14 +1,24 @@
-// One bound socket (address:port) and its node:http or node:https server. The serving state is a
-// reference swapped on apply: new requests see the new state, requests in flight keep theirs.
+// One bound socket (address:port) and its node:http or node:https server, with HTTP/2 beside HTTP/1.1
+// on it. The serving state is a reference swapped on apply: new requests see the new state, requests
+// in flight keep theirs.
 
 import { once } from 'node:events';
 import http from 'node:http';
 import https from 'node:https';
-import type { SecureContext } from 'node:tls';
+import type { Duplex } from 'node:stream';
+import type { SecureContext, TLSSocket } from 'node:tls';
 import type { log } from '../../observability/log.ts';
-import { serveRequest } from '../lifecycle.ts';
+import type { DownstreamRequest, DownstreamResponse } from '../exchange.ts';
+import { isWebSocketUpgrade } from '../forward/websocket.ts';
+import { serveRequest, serveUpgrade } from '../lifecycle.ts';
 import type { PortRuntime } from '../runtime.ts';
-import { certificateKey, contextOptions } from './tls.ts';
+import { alpnProtocols, Http2Sessions } from './http2.ts';
+import {
+  admitClientCertificate,
+  certificateKey,
+  clientCertificateServerOptions,
+  serverContextOptions,
+} from './tls.ts';
 
 /** How often idle keep-alive connections are swept while a closing socket drains. */
 const drainSweepMs = 100;
@@ -20,7 +30,12 @@ export function socketKey(address: string, port: number): string {
 export class BoundSocket {
   readonly key: string;
   readonly protocol: PortRuntime['protocol'];
+  /** Clients are asked for certificates (frontend mTLS): fixed for the server's lifetime. */
+  readonly requestCert: boolean;
   readonly #server: http.Server | https.Server;
+  readonly #http2: Http2Sessions;
+  /** Client connections handed over to WebSockets: node's server no longer tracks them. */
+  readonly #upgraded = new Set<Duplex>();
   readonly #log: typeof log;
   #runtime: PortRuntime;
   /** Identity of the certificates the server hands to clients without SNI. */
@@ -30,23 +45,41 @@ export class BoundSocket {
   constructor(runtime: PortRuntime, logger: typeof log) {
     this.key = socketKey(runtime.address, runtime.port);
     this.protocol = runtime.protocol;
+    this.requestCert = runtime.tls?.requestCert ?? false;
     this.#runtime = runtime;
     this.#log = logger;
-    const onRequest = (req: http.IncomingMessage, res: http.ServerResponse) => {
-      // A draining socket still answers requests on open connections, then closes them.
-      if (this.#draining) res.shouldKeepAlive = false;
+    const onRequest = (req: DownstreamRequest, res: DownstreamResponse) => {
+      // A draining socket still answers requests on open connections, then closes them (HTTP/2
+      // sessions got a GOAWAY instead).
+      if (this.#draining && res instanceof http.ServerResponse) res.shouldKeepAlive = false;
       serveRequest(this.#runtime, req, res);
     };
+    // Other upgrades (`h2c` from HTTP/1.1) are served as plain requests.
+    const shouldUpgradeCallback = isWebSocketUpgrade;
     this.#server =
       runtime.tls === null
-        ? http.createServer(onRequest)
+        ? http.createServer({ shouldUpgradeCallback }, onRequest)
         : https.createServer(
             {
               SNICallback: (name: string, done: (error: Error | null, context?: SecureContext) => void) =>
                 done(null, this.#runtime.tls?.contexts.select(name.toLowerCase())),
+              ALPNProtocols: alpnProtocols,
+              shouldUpgradeCallback,
+              ...clientCertificateServerOptions(runtime.tls),
             },
             onRequest,
           );
+    this.#http2 = new Http2Sessions(onRequest);
+    this.#http2.attach(this.#server, runtime.tls !== null);
+    // Ahead of HTTP/1.1 and HTTP/2: a connection that fails client validation is closed before either reads it.
+    this.#server.prependListener('secureConnection', (socket: TLSSocket) =>
+      admitClientCertificate(this.#runtime.tls, socket),
+    );
+    this.#server.on('upgrade', (req: http.IncomingMessage, socket: Duplex, head: Buffer) => {
+      this.#upgraded.add(socket);
+      socket.once('close', () => this.#upgraded.delete(socket));
+      serveUpgrade(this.#runtime, req, socket, head);
+    });
     this.#applyFallbackCertificate();
     // `Expect: 100-continue` requests come here too: the data plane sends 100 only when it forwards.
     this.#server.on('checkContinue', onRequest);
@@ -64,6 +97,11 @@ export class BoundSocket {
     );
   }
 
+  /** Whether `runtime` can be swapped in by `update`; otherwise the socket must be bound anew. */
+  canServe(runtime: PortRuntime): boolean {
+    return runtime.protocol === this.protocol && (runtime.tls?.requestCert ?? false) === this.requestCert;
+  }
+
   /** Swaps in the state of a new IR for this socket's next requests. */
   update(runtime: PortRuntime): void {
     this.#runtime = runtime;
@@ -78,6 +116,7 @@ export class BoundSocket {
     this.#draining = true;
     const closed = once(this.#server, 'close');
     this.#server.close();
+    this.#http2.close();
     const sweep = setInterval(() => this.#server.closeIdleConnections(), drainSweepMs);
     let timer: NodeJS.Timeout | undefined;
     const expired = new Promise<void>((resolve) => {
@@ -87,6 +126,8 @@ export class BoundSocket {
     clearInterval(sweep);
     clearTimeout(timer);
     this.#server.closeAllConnections();
+    this.#http2.destroy();
+    for (const socket of this.#upgraded) socket.destroy();
     await closed;
   }
 
@@ -96,7 +137,7 @@ export class BoundSocket {
     if (tls === null || !(this.#server instanceof https.Server)) return;
     const key = certificateKey(tls.fallback);
     if (key === this.#fallbackKey) return;
-    this.#server.setSecureContext(contextOptions(tls.fallback));
+    this.#server.setSecureContext(serverContextOptions(tls));
     this.#fallbackKey = key;
   }
 }

@@ -1,13 +1,11 @@
 // HTTPS termination: SNI picks the listener and its certificate; Host must agree with SNI.
 
 import assert from 'node:assert/strict';
-import { execFile } from 'node:child_process';
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { mkdtemp, rm } from 'node:fs/promises';
 import https from 'node:https';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
-import { promisify } from 'node:util';
 import type { IR, IRCertificate, IRPort } from '../../ir/types.ts';
 import { DataPlane } from '../dataplane.ts';
 import {
@@ -16,6 +14,7 @@ import {
   freePort,
   httpPort,
   ir,
+  makeCertificate,
   parseEcho,
   route,
   send,
@@ -24,31 +23,6 @@ import {
 } from '../testkit.ts';
 
 const quiet = { debug() {}, info() {}, warn() {}, error() {} };
-const run = promisify(execFile);
-
-/** A self-signed certificate for `names` (the first is the CN), made with openssl in `dir`. */
-async function makeCertificate(dir: string, file: string, names: string[]): Promise<IRCertificate> {
-  const keyPath = join(dir, `${file}.key`);
-  const certPath = join(dir, `${file}.crt`);
-  await run('openssl', [
-    'req',
-    '-x509',
-    '-newkey',
-    'rsa:2048',
-    '-nodes',
-    '-days',
-    '1',
-    '-keyout',
-    keyPath,
-    '-out',
-    certPath,
-    '-subj',
-    `/CN=${names[0]}`,
-    '-addext',
-    `subjectAltName=${names.map((name) => `DNS:${name}`).join(',')}`,
-  ]);
-  return { certPem: await readFile(certPath, 'utf8'), keyPem: await readFile(keyPath, 'utf8') };
-}
 
 /** Sends over TLS (`servername` '' sends no SNI) and reports the CN of the certificate the server presented. */
 async function sendTls(
