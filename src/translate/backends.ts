@@ -33,6 +33,8 @@ export function resolveBackend(
   ref: BackendObjectReference,
   clusters: Map<string, IRCluster>,
 ): BackendResolution {
+  // gRPC always travels over HTTP/2, whatever the Service port's appProtocol says.
+  const grpc = route.kind === 'GRPCRoute';
   const group = ref.group ?? '';
   const kind = ref.kind ?? 'Service';
   const routeNamespace = route.metadata.namespace ?? 'default';
@@ -69,11 +71,12 @@ export function resolveBackend(
   // A policy that cannot be honoured fails the requests: never fall back to plaintext.
   if (tls && !tls.ok)
     return { target: { kind: 'invalid', status: 500, reason: `BackendTLSPolicy: ${tls.message}` } };
-  const id = `service/${namespace}/${ref.name}/${servicePort.port}`;
+  const upstream = grpc ? 'h2c' : protocol;
+  const id = `service/${namespace}/${ref.name}/${servicePort.port}${upstream === protocol ? '' : `/${upstream}`}`;
   if (!clusters.has(id)) {
     clusters.set(id, {
       id,
-      protocol,
+      protocol: upstream,
       endpoints: endpointsOf(context.endpointSlices.get(key(namespace, ref.name)) ?? [], servicePort),
       ...(tls ? { tls: tls.tls } : {}),
     });
