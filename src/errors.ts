@@ -81,6 +81,16 @@ export const errorRegistry = {
     type: 'rate_limit_exceeded',
     message: 'no endpoint of inference pool {pool} can take the request: {reason}',
   },
+  model_not_found: {
+    status: 404,
+    type: 'invalid_request_error',
+    message: 'the model `{model}` is not served at {host}{path}',
+  },
+  pool_pick_failed: {
+    status: 500,
+    type: 'server_error',
+    message: 'the endpoint picker of inference pool {pool} failed: {reason}',
+  },
   // Admin API
   admin_not_found: { status: 404, type: 'not_found_error', message: 'no admin endpoint at {path}' },
   admin_method_not_allowed: {
@@ -144,6 +154,13 @@ export const errorRegistry = {
   sim_body_too_large: { status: 413, type: 'BadRequestError', message: 'The request body exceeds {limit} bytes.' },
   sim_internal_error: { status: 500, type: 'InternalServerError', message: 'The simulator failed: {reason}' },
   sim_invalid_config: { status: 400, type: 'invalid_config', message: '{reason}' },
+  // Kubernetes provider (reported in logs)
+  kube_config_invalid: { status: 400, type: 'invalid_config', message: 'cannot use the {source}: {reason}' },
+  kube_api_error: {
+    status: 502,
+    type: 'kubernetes_api_error',
+    message: 'the Kubernetes API answered {method} {path} with {code}: {reason}',
+  },
   // Command line
   cli_usage: { status: 2, type: 'usage_error', message: '{reason}' },
 } as const satisfies Record<string, { status: number; type: string; message: string }>;

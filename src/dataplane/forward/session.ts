@@ -5,6 +5,7 @@
 // the process nor move between replicas.
 
 import { createCipheriv, createDecipheriv, randomBytes } from 'node:crypto';
+import type { Duplex } from 'node:stream';
 import type { Dispatcher } from 'undici';
 import type { IRSessionPersistence } from '../../ir/types.ts';
 import type { HeaderRecord } from '../filters/header-modifier.ts';
@@ -114,13 +115,19 @@ class SessionStamp implements Dispatcher.DispatchHandler {
     headers: HeaderRecord,
     statusMessage?: string,
   ): void {
-    const [name, value] = this.#header;
-    const existing = headers[name];
-    // Set-Cookie lines add up; a session header replaces what the upstream may have sent.
-    if (name === 'set-cookie' && existing !== undefined)
-      headers[name] = Array.isArray(existing) ? [...existing, value] : [existing, value];
-    else headers[name] = value;
+    this.#stamp(headers);
     this.#handler.onResponseStart?.(controller, statusCode, headers, statusMessage);
+  }
+
+  /** A WebSocket handshake answer carries the session too. */
+  onRequestUpgrade(
+    controller: Dispatcher.DispatchController,
+    statusCode: number,
+    headers: HeaderRecord,
+    socket: Duplex,
+  ): void {
+    this.#stamp(headers);
+    this.#handler.onRequestUpgrade?.(controller, statusCode, headers, socket);
   }
 
   onResponseData(controller: Dispatcher.DispatchController, chunk: Buffer): void {
@@ -133,6 +140,15 @@ class SessionStamp implements Dispatcher.DispatchHandler {
 
   onResponseError(controller: Dispatcher.DispatchController, error: Error): void {
     this.#handler.onResponseError?.(controller, error);
+  }
+
+  #stamp(headers: HeaderRecord): void {
+    const [name, value] = this.#header;
+    const existing = headers[name];
+    // Set-Cookie lines add up; a session header replaces what the upstream may have sent.
+    if (name === 'set-cookie' && existing !== undefined)
+      headers[name] = Array.isArray(existing) ? [...existing, value] : [existing, value];
+    else headers[name] = value;
   }
 }
 

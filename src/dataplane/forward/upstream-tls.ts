@@ -14,12 +14,26 @@ import type { IRUpstreamTLS } from '../../ir/types.ts';
 /** The error code a connection gets when the IR's TLS material (CA, client key pair) cannot be loaded. */
 export const tlsMaterialErrorCode = 'ERR_SLUICE_UPSTREAM_TLS_MATERIAL';
 
+type UpstreamTlsConnect = ConnectionOptions | buildConnector.connector;
+
+/** One per IR cluster setting: all the endpoint pools of a cluster share its secure context. */
+const connects = new WeakMap<IRUpstreamTLS, UpstreamTlsConnect>();
+
 /**
  * Connect options for a TLS cluster, or a connector that fails every connection when the PEM material
  * is unusable: such a cluster answers 502 and never falls back to plaintext. The secure context is
- * built once here, not per connection (a CA bundle is costly to parse).
+ * built here once, not per connection (a CA bundle is costly to parse).
  */
-export function upstreamTlsConnect(tls: IRUpstreamTLS): ConnectionOptions | buildConnector.connector {
+export function upstreamTlsConnect(tls: IRUpstreamTLS): UpstreamTlsConnect {
+  let connect = connects.get(tls);
+  if (connect === undefined) {
+    connect = buildTlsConnect(tls);
+    connects.set(tls, connect);
+  }
+  return connect;
+}
+
+function buildTlsConnect(tls: IRUpstreamTLS): UpstreamTlsConnect {
   let secureContext: ConnectionOptions['secureContext'];
   try {
     secureContext = createSecureContext({

@@ -72,9 +72,10 @@ export class BoundSocket {
     this.#http2 = new Http2Sessions(onRequest);
     this.#http2.attach(this.#server, runtime.tls !== null);
     // Ahead of HTTP/1.1 and HTTP/2: a connection that fails client validation is closed before either reads it.
-    this.#server.prependListener('secureConnection', (socket: TLSSocket) =>
-      admitClientCertificate(this.#runtime.tls, socket),
-    );
+    if (this.requestCert)
+      this.#server.prependListener('secureConnection', (socket: TLSSocket) =>
+        admitClientCertificate(this.#runtime.tls, socket),
+      );
     this.#server.on('upgrade', (req: http.IncomingMessage, socket: Duplex, head: Buffer) => {
       this.#upgraded.add(socket);
       socket.once('close', () => this.#upgraded.delete(socket));

@@ -2,6 +2,7 @@
 // client certificate, AllowInsecureFallback takes any, each listener checks against its own CAs.
 
 import assert from 'node:assert/strict';
+import http2 from 'node:http2';
 import https from 'node:https';
 import { after, before, describe, test } from 'node:test';
 import type { TLSSocket } from 'node:tls';
@@ -128,6 +129,33 @@ describe('frontend mTLS', () => {
     assert.equal((await to('valid.example', { client })).status, 200);
     await assert.rejects(to('valid.example', { client: other }));
     await assert.rejects(to('valid.example'));
+  });
+
+  test('HTTP/2 connections are validated the same way', async () => {
+    const h2 = (presented: IRCertificate | undefined) =>
+      new Promise<number>((resolve, reject) => {
+        const session = http2.connect(`https://127.0.0.1:${port}`, {
+          servername: 'valid.example',
+          ca: serverCa.certPem,
+          ...(presented === undefined ? {} : { cert: presented.certPem, key: presented.keyPem }),
+        });
+        session.on('error', reject);
+        const stream = session.request({ ':path': '/', ':authority': 'valid.example' });
+        let status = 0;
+        stream.on('response', (headers) => {
+          status = Number(headers[':status']);
+        });
+        stream.resume();
+        // A cut connection ends the stream without an error event: only its missing status tells.
+        stream.on('close', () => {
+          session.close();
+          if (status === 0) reject(new Error(`stream closed with code ${stream.rstCode}`));
+          else resolve(status);
+        });
+        stream.end();
+      });
+    assert.equal(await h2(client), 200);
+    await assert.rejects(h2(undefined));
   });
 
   test('AllowInsecureFallback serves valid, invalid and missing client certificates', async () => {

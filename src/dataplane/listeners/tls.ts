@@ -63,14 +63,6 @@ function validationKey(validation: NonNullable<IRListenerTLS['clientValidation']
   return `${validation.mode}\0${validation.caPems.join('\0')}`;
 }
 
-/** A listener's frontend mTLS as the handshake applies it. */
-interface ClientCertificateRule {
-  /** Connections that passed this validation may serve listeners with the same key. */
-  key: string;
-  /** `AllowValidOnly`: a connection without a valid certificate is closed after its handshake. */
-  validOnly: boolean;
-}
-
 export interface PortTls {
   /** The context of the listener an SNI name selects (same precedence as Host selection). */
   contexts: HostnameIndex<SecureContext>;
@@ -78,10 +70,13 @@ export interface PortTls {
   fallback: IRListenerTLS;
   /** Clients are asked for a certificate on this port: one of its listeners validates them. */
   requestCert: boolean;
-  /** The mTLS rule of the listener an SNI name selects; null for listeners without one. */
-  rules: HostnameIndex<ClientCertificateRule | null>;
-  fallbackRule: ClientCertificateRule | null;
-  /** Listeners that serve only connections with a valid client certificate, by id, to their rule's key. */
+  /** The id of the listener an SNI name selects, and of the one clients without SNI get. */
+  listenerIds: HostnameIndex<string>;
+  fallbackId: string;
+  /**
+   * `AllowValidOnly` listeners by id, to the key of their validation: their connections are closed
+   * after the handshake without a valid client certificate, and serve only listeners of the same key.
+   */
   validOnly: ReadonlyMap<string, string>;
 }
 
@@ -116,28 +111,24 @@ export function compilePortTls(listeners: readonly IRListener[], cache: SecureCo
   }
   if (usable.length === 0) return { tls: null, problems };
   const fallback = usable.find((entry) => entry.listener.hostname === null) ?? usable[0];
-  const rules = usable.map((entry) => [entry.listener.hostname, clientCertificateRule(entry.tls)] as const);
   const validOnly = new Map<string, string>();
-  for (const [index, [, rule]] of rules.entries()) {
-    if (rule?.validOnly) validOnly.set(usable[index].listener.id, rule.key);
+  for (const { listener, tls } of usable) {
+    const validation = tls.clientValidation;
+    if (validation?.mode === 'AllowValidOnly') validOnly.set(listener.id, validationKey(validation));
   }
   return {
     tls: {
       contexts: new HostnameIndex(usable.map((entry) => [entry.listener.hostname, entry.context] as const)),
       fallback: fallback.tls,
-      requestCert: rules.some(([, rule]) => rule !== null),
-      rules: new HostnameIndex(rules),
-      fallbackRule: clientCertificateRule(fallback.tls),
+      requestCert: usable.some((entry) => entry.tls.clientValidation !== undefined),
+      listenerIds: new HostnameIndex(
+        usable.map((entry) => [entry.listener.hostname, entry.listener.id] as const),
+      ),
+      fallbackId: fallback.listener.id,
       validOnly,
     },
     problems,
   };
-}
-
-function clientCertificateRule(tls: IRListenerTLS): ClientCertificateRule | null {
-  const validation = tls.clientValidation;
-  if (validation === undefined) return null;
-  return { key: validationKey(validation), validOnly: validation.mode === 'AllowValidOnly' };
 }
 
 /** Server options for a port's TLS server: certificates are asked for, and checked here, per listener. */
@@ -153,17 +144,18 @@ const kValidatedAs = Symbol('sluice.clientValidation');
 type ValidatedSocket = TLSSocket & { [kValidatedAs]?: string };
 
 /**
- * Runs once per TLS connection after its handshake, with the rule of the listener the handshake chose
- * (by SNI, else the fallback's): without a valid client certificate, a connection to an `AllowValidOnly`
- * listener is closed; a valid one is remembered for `clientCertificateAdmits`.
+ * Runs once per TLS connection after its handshake, for the listener the handshake was made for (by
+ * SNI, else the fallback): a connection to an `AllowValidOnly` listener without a valid client
+ * certificate is closed; a valid one is remembered for `clientCertificateAdmits`.
  */
 export function admitClientCertificate(tls: PortTls | null, socket: TLSSocket): void {
-  if (tls === null || !tls.requestCert) return;
+  if (tls === null) return;
   const sni = socket.servername;
-  const selected = typeof sni === 'string' && sni !== '' ? tls.rules.select(sni.toLowerCase()) : undefined;
-  const rule = selected === undefined ? tls.fallbackRule : selected;
-  if (rule === null || !rule.validOnly) return;
-  if (socket.authorized) (socket as ValidatedSocket)[kValidatedAs] = rule.key;
+  const selected =
+    typeof sni === 'string' && sni !== '' ? tls.listenerIds.select(sni.toLowerCase()) : undefined;
+  const key = tls.validOnly.get(selected ?? tls.fallbackId);
+  if (key === undefined) return;
+  if (socket.authorized) (socket as ValidatedSocket)[kValidatedAs] = key;
   else socket.destroy();
 }
 
