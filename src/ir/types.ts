@@ -7,6 +7,41 @@ export interface IR {
   ports: IRPort[];
   /** Upstream clusters by id (`service/<ns>/<name>/<port>`), referenced from route backends. */
   clusters: Record<string, IRCluster>;
+  /** InferencePools by id (`inferencepool/<ns>/<name>`), referenced from route backends. */
+  pools?: Record<string, IRInferencePool>;
+}
+
+/**
+ * An InferencePool: model-server endpoints chosen per request by the endpoint picker. Requests to a pool are
+ * OpenAI-style inference requests; the data plane parses their body once (model, prompt) before picking.
+ */
+export interface IRInferencePool {
+  id: string;
+  protocol: 'http1' | 'h2c';
+  /** Ready pods × target ports. */
+  endpoints: IRPoolEndpoint[];
+  /** EndpointPickerConfig text (YAML); empty means the reference default profile. Already validated. */
+  pickerConfig: string;
+  /** InferenceObjective name → priority (`x-gateway-inference-objective` selects one; absent: 0). */
+  objectives: Record<string, number>;
+  /** Weighted model rewrites (InferenceModelRewrite), first matching rule wins. */
+  modelRewrites: IRModelRewrite[];
+}
+
+export interface IRPoolEndpoint {
+  address: string;
+  port: number;
+  /** Pod name, for the picker's logs and metrics. */
+  name: string;
+  /** Pod labels (engine type, LoRA hints). */
+  labels: Record<string, string>;
+}
+
+export interface IRModelRewrite {
+  /** Model names this rule applies to (exact); empty matches every model. */
+  models: string[];
+  /** The model sent upstream, chosen by weight; responses are rewritten back to the requested name. */
+  targets: { model: string; weight: number }[];
 }
 
 export type IRPortProtocol = 'HTTP' | 'HTTPS';
@@ -124,7 +159,9 @@ export interface IRHeaderModifier {
   remove: string[];
 }
 
-export type IRPathModifier = { type: 'ReplaceFullPath'; value: string } | { type: 'ReplacePrefixMatch'; value: string };
+export type IRPathModifier =
+  | { type: 'ReplaceFullPath'; value: string }
+  | { type: 'ReplacePrefixMatch'; value: string };
 
 export interface IRRedirect {
   scheme?: 'http' | 'https';
@@ -177,6 +214,7 @@ export interface IRBackend {
 
 export type IRBackendTarget =
   | { kind: 'cluster'; cluster: string }
+  | { kind: 'pool'; pool: string }
   /** An invalid reference: requests that pick it get `status` (500 per spec; gRPC entries answer UNAVAILABLE). */
   | { kind: 'invalid'; status: number; reason: string };
 

@@ -7,6 +7,7 @@ import { GATEWAY_GROUP } from '../resources/gateway-api.ts';
 import type { KubeObject } from '../resources/object.ts';
 import { backendTLSKey } from './backendtls.ts';
 import { key, type TranslateContext } from './context.ts';
+import { isInferencePoolRef, resolvePoolBackend } from './inferencepool.ts';
 import { referencePermitted } from './referencegrant.ts';
 
 export type BackendProblemReason =
@@ -40,6 +41,7 @@ export function resolveBackend(
   const routeNamespace = route.metadata.namespace ?? 'default';
   const namespace = ref.namespace ?? routeNamespace;
   const name = `${namespace}/${ref.name}`;
+  if (isInferencePoolRef({ ...ref, group, kind })) return resolvePoolBackend(context, route, ref);
   if (group !== '' || kind !== 'Service') {
     return invalid(
       'InvalidKind',

@@ -8,6 +8,7 @@ import { condition } from './conditions.ts';
 import { key, type TranslateContext } from './context.ts';
 import { parsesAsCertificate } from './tls.ts';
 import type { ObjectStatus, StatusCondition } from './types.ts';
+import { gatewaysUsing } from './usage.ts';
 
 /** What a policy gives the Service port it targets: TLS settings, or a reason why requests must fail. */
 export type BackendTLS = { ok: true; tls: IRUpstreamTLS } | { ok: false; message: string };
@@ -138,27 +139,29 @@ function resolvePolicy(context: TranslateContext, policy: BackendTLSPolicy): Pol
   return { tls: { ok: true, tls: { ...base, ca: { pems } } }, acceptedReason: 'Accepted', refs };
 }
 
-/**
- * Policy status. Ancestors are the Gateways of the accepted routes that reference a targeted Service; a policy
- * no route uses yet reports nothing.
- */
+/** Policy status. Ancestors are the Gateways whose accepted routes use a targeted Service. */
 export function writeBackendTLSStatus(
   context: TranslateContext,
   verdicts: PolicyVerdict[],
   status: Map<string, ObjectStatus>,
 ): void {
-  const gatewaysByService = servicesInUse(context, status);
   for (const verdict of verdicts) {
     const namespace = verdict.policy.metadata.namespace ?? 'default';
-    const gateways = new Set<string>();
-    for (const ref of verdict.policy.spec.targetRefs) {
-      for (const gateway of gatewaysByService.get(`${namespace}/${ref.name}`) ?? []) gateways.add(gateway);
-    }
+    const targets = new Set(verdict.policy.spec.targetRefs.map((ref) => ref.name));
+    const gateways = gatewaysUsing(
+      context,
+      status,
+      (ref, routeNamespace) =>
+        (ref.group ?? '') === '' &&
+        (ref.kind ?? 'Service') === 'Service' &&
+        (ref.namespace ?? routeNamespace) === namespace &&
+        targets.has(ref.name),
+    );
     const conditions = verdict.conditions();
     status.set(`BackendTLSPolicy/${namespace}/${verdict.policy.metadata.name}`, {
       object: verdict.policy,
       status: {
-        ancestors: [...gateways].sort().map((gateway) => {
+        ancestors: gateways.map((gateway) => {
           const [gatewayNamespace, name] = gateway.split('/');
           return {
             ancestorRef: { group: GATEWAY_GROUP, kind: 'Gateway', namespace: gatewayNamespace, name },
@@ -169,34 +172,4 @@ export function writeBackendTLSStatus(
       },
     });
   }
-}
-
-/** `namespace/service` → the Gateways (`namespace/name`) of accepted routes whose backendRefs name it. */
-function servicesInUse(
-  context: TranslateContext,
-  status: Map<string, ObjectStatus>,
-): Map<string, Set<string>> {
-  const result = new Map<string, Set<string>>();
-  for (const route of [...context.httpRoutes, ...context.grpcRoutes]) {
-    const routeStatus = status.get(
-      `${route.kind}/${route.metadata.namespace}/${route.metadata.name}`,
-    )?.status;
-    const parents = (routeStatus?.parents ?? []) as {
-      parentRef: { namespace?: string; name: string };
-      conditions: StatusCondition[];
-    }[];
-    const gateways = parents
-      .filter((parent) => parent.conditions.some((c) => c.type === 'Accepted' && c.status === 'True'))
-      .map((parent) => `${parent.parentRef.namespace ?? route.metadata.namespace}/${parent.parentRef.name}`);
-    for (const rule of route.spec.rules ?? []) {
-      for (const ref of rule.backendRefs ?? []) {
-        if ((ref.group ?? '') !== '' || (ref.kind ?? 'Service') !== 'Service') continue;
-        const service = `${ref.namespace ?? route.metadata.namespace}/${ref.name}`;
-        const set = result.get(service) ?? new Set<string>();
-        for (const gateway of gateways) set.add(gateway);
-        result.set(service, set);
-      }
-    }
-  }
-  return result;
 }

@@ -1,6 +1,7 @@
 // Indexes over the translator's input objects: lookups by kind, namespace and name, and namespace labels.
 
-import type { ConfigMap, EndpointSlice, Secret, Service } from '../resources/core.ts';
+import type { IRInferencePool } from '../ir/types.ts';
+import type { ConfigMap, EndpointSlice, Pod, Secret, Service } from '../resources/core.ts';
 import { NAMESPACE_NAME_LABEL, SERVICE_NAME_LABEL } from '../resources/core.ts';
 import type {
   BackendTLSPolicy,
@@ -11,6 +12,7 @@ import type {
   ListenerSet,
   ReferenceGrant,
 } from '../resources/gateway-api.ts';
+import type { InferenceModelRewrite, InferenceObjective, InferencePool } from '../resources/inference-api.ts';
 import type { KubeObject } from '../resources/object.ts';
 import type { BackendTLS } from './backendtls.ts';
 import type { TranslateOptions } from './types.ts';
@@ -27,8 +29,15 @@ export interface TranslateContext {
   services: Map<string, Service>;
   secrets: Map<string, Secret>;
   configMaps: Map<string, ConfigMap>;
+  inferencePools: Map<string, InferencePool>;
+  inferenceObjectives: InferenceObjective[];
+  inferenceModelRewrites: InferenceModelRewrite[];
+  /** Pods by namespace. */
+  pods: Map<string, Pod[]>;
   /** EndpointSlices by `namespace/serviceName`. */
   endpointSlices: Map<string, EndpointSlice[]>;
+  /** IR pools made so far (the InferencePool phase adds one per pool a route uses). */
+  pools: Map<string, IRInferencePool>;
   /** TLS for Service ports secured by a BackendTLSPolicy (filled by the BackendTLSPolicy phase). */
   backendTLS: Map<string, BackendTLS>;
   /** Labels of every namespace that has a Namespace object (plus the implied name label). */
@@ -61,7 +70,12 @@ export function buildContext(objects: KubeObject[], options: TranslateOptions): 
     secrets: new Map(),
     configMaps: new Map(),
     endpointSlices: new Map(),
+    inferencePools: new Map(),
+    inferenceObjectives: [],
+    inferenceModelRewrites: [],
+    pods: new Map(),
     backendTLS: new Map(),
+    pools: new Map(),
     namespaceLabels: new Map(),
   };
   for (const object of objects) {
@@ -105,6 +119,21 @@ export function buildContext(objects: KubeObject[], options: TranslateOptions): 
         context.endpointSlices.set(key(namespace, service), slices);
         break;
       }
+      case 'InferencePool':
+        context.inferencePools.set(key(namespace, name), object as InferencePool);
+        break;
+      case 'InferenceObjective':
+        context.inferenceObjectives.push(object as InferenceObjective);
+        break;
+      case 'InferenceModelRewrite':
+        context.inferenceModelRewrites.push(object as InferenceModelRewrite);
+        break;
+      case 'Pod': {
+        const pods = context.pods.get(namespace ?? 'default') ?? [];
+        pods.push(object as Pod);
+        context.pods.set(namespace ?? 'default', pods);
+        break;
+      }
       case 'Namespace':
         context.namespaceLabels.set(name, { ...object.metadata.labels, [NAMESPACE_NAME_LABEL]: name });
         break;
@@ -115,6 +144,8 @@ export function buildContext(objects: KubeObject[], options: TranslateOptions): 
   context.grpcRoutes.sort(compareAge);
   context.listenerSets.sort(compareAge);
   context.backendTLSPolicies.sort(compareAge);
+  context.inferenceObjectives.sort(compareAge);
+  context.inferenceModelRewrites.sort(compareAge);
   return context;
 }
 

@@ -11,6 +11,7 @@ import { processGatewayClasses } from './gatewayclass.ts';
 import { compileGrpcRules } from './grpcroute.ts';
 import { compareHostnameSpecificity } from './hostnames.ts';
 import { compileRules } from './httprules.ts';
+import { writeInferencePoolStatus } from './inferencepool.ts';
 import { type ListenerVerdict, listenerServes } from './listener.ts';
 import { listenerSetStatus } from './listenerset.ts';
 import { compareEntries } from './precedence.ts';
@@ -40,6 +41,7 @@ export function translate(objects: KubeObject[], options: TranslateOptions): Tra
   ];
   processRoutes(context, gateways, routes, status);
   writeBackendTLSStatus(context, backendTLS.verdicts, status);
+  writeInferencePoolStatus(context, status);
   applyBackendClientCertificates(gateways, clusters);
   for (const verdict of gateways) {
     for (const set of verdict.listenerSets) {
@@ -57,6 +59,9 @@ export function translate(objects: KubeObject[], options: TranslateOptions): Tra
   const ir: IR = {
     ports: buildPorts(gateways),
     clusters: Object.fromEntries([...clusters].sort(([a], [b]) => a.localeCompare(b))),
+    ...(context.pools.size > 0
+      ? { pools: Object.fromEntries([...context.pools].sort(([a], [b]) => a.localeCompare(b))) }
+      : {}),
   };
   return { ir, status };
 }
