@@ -1,10 +1,12 @@
 // The HTTP/HTTPS data plane: serves an IR on its sockets and swaps to a new IR atomically.
 
 import type { Dispatcher } from 'undici';
+import type { EndpointPicker } from '../inference/picker.ts';
 import type { IR } from '../ir/types.ts';
 import { log } from '../observability/log.ts';
 import { compileClusters } from './forward/clusters.ts';
 import { PoolRegistry } from './forward/pools.ts';
+import { InferencePools } from './inference/pools.ts';
 import { BoundSocket, socketKey } from './listeners/socket.ts';
 import { SecureContextCache } from './listeners/tls.ts';
 import { compilePort, type PortRuntime } from './runtime.ts';
@@ -23,12 +25,20 @@ export class DataPlane {
   readonly #draining = new Set<Promise<void>>();
   readonly #pools = new PoolRegistry();
   readonly #contexts = new SecureContextCache();
+  /** One endpoint picker per InferencePool, kept across applies while the pool stays. */
+  readonly #inferencePools: InferencePools;
   /** Applies run one after another, in call order. */
   #queue: Promise<unknown> = Promise.resolve();
   #closed = false;
 
   constructor(options: { log?: typeof log } = {}) {
     this.#log = options.log ?? log;
+    this.#inferencePools = new InferencePools(this.#log);
+  }
+
+  /** The endpoint picker serving an InferencePool (by IR pool id) now, if any. */
+  picker(poolId: string): EndpointPicker | undefined {
+    return this.#inferencePools.picker(poolId);
   }
 
   /**
@@ -48,6 +58,7 @@ export class DataPlane {
     for (const socket of this.#sockets.values()) this.#retire(socket);
     this.#sockets.clear();
     await Promise.all(this.#draining);
+    await this.#inferencePools.close();
     await this.#pools.close(drainBudgetMs);
   }
 
@@ -56,6 +67,7 @@ export class DataPlane {
     const report: ApplyReport = { failed: [] };
     const inUse = new Set<Dispatcher>();
     const clusters = compileClusters(ir.clusters, this.#pools, inUse);
+    const pools = this.#inferencePools.compile(ir.pools ?? {}, this.#pools, inUse);
 
     const wanted = new Map<string, PortRuntime>();
     for (const port of ir.ports) {
@@ -66,7 +78,7 @@ export class DataPlane {
         fail(`socket ${key} is listed twice in the IR; only the first is served`);
         continue;
       }
-      const { runtime, problems } = compilePort(port, clusters, this.#contexts);
+      const { runtime, problems } = compilePort(port, clusters, this.#contexts, pools);
       for (const problem of problems) fail(problem);
       if (runtime === null) fail(`socket ${key} has no usable TLS certificate and is not served`);
       else wanted.set(key, runtime);
@@ -110,6 +122,7 @@ export class DataPlane {
     await Promise.all(binds);
 
     this.#pools.retain(inUse);
+    this.#inferencePools.commit();
     for (const failure of report.failed) this.#log.warn('data plane socket problem', failure);
     return report;
   }

@@ -3,8 +3,9 @@
 import type { EventEmitter } from 'node:events';
 import type { IncomingMessage, OutgoingHttpHeaders } from 'node:http';
 import { Http2ServerRequest } from 'node:http2';
-import type { Readable } from 'node:stream';
+import { Readable } from 'node:stream';
 import type { SluiceError } from '../errors.ts';
+import type { ParsedInferenceBody } from '../inference/requestcontrol/parse-body.ts';
 import type { RouteMeter } from '../observability/metrics.ts';
 import type { CompiledHeaderModifier } from './filters/header-modifier.ts';
 import type { FilterTarget } from './filters/run.ts';
@@ -14,6 +15,7 @@ import type { UpgradeRequest } from './forward/websocket.ts';
 import { isGrpcContentType } from './grpc/protocol.ts';
 import { replyGrpcError } from './grpc/status.ts';
 import { hostWithoutPort } from './hostname.ts';
+import { openAiErrorBody } from './inference/openai-errors.ts';
 import { type LocalReply, localReply } from './local-reply.ts';
 import type { MatchInput } from './router/match.ts';
 
@@ -45,8 +47,11 @@ export interface ExchangeOrigin {
 export class Exchange implements MatchInput, FilterTarget {
   readonly req: DownstreamRequest;
   readonly res: DownstreamResponse;
-  /** Request header lines `[name, value, …]`; on HTTP/2 without pseudo-headers, `:authority` as Host. */
-  readonly rawHeaders: readonly string[];
+  /**
+   * Request header lines `[name, value, …]`; on HTTP/2 without pseudo-headers, `:authority` as Host.
+   * Replaced (never changed in place) when an inference request gains `x-gateway-model-name`.
+   */
+  rawHeaders: readonly string[];
   readonly startedAt: number;
   readonly method: string;
   /** Request path without the query string, as matched. */
@@ -68,6 +73,12 @@ export class Exchange implements MatchInput, FilterTarget {
   upgrade: UpgradeRequest | null = null;
   /** True once the response is complete or abandoned; nothing may answer twice. */
   finished = false;
+  /** The whole request body, when the gateway read it before routing (inference requests). */
+  body: Buffer | null = null;
+  /** The inference request that `body` holds, parsed once. */
+  inference: ParsedInferenceBody | null = null;
+  /** An inference request: the gateway's errors are answered in OpenAI's shape. */
+  openAiErrors = false;
   #queryParams: URLSearchParams | null = null;
   /** Set once a mirror needs the request body too. */
   #tee: BodyTee | null = null;
@@ -123,11 +134,12 @@ export class Exchange implements MatchInput, FilterTarget {
     if (this.grpc) {
       replyGrpcError(this.res, reply.error);
     } else {
+      const body = this.openAiErrors ? openAiErrorBody(reply.error, reply.status) : reply.body;
       this.res.writeHead(reply.status, {
         'content-type': 'application/json',
-        'content-length': Buffer.byteLength(reply.body),
+        'content-length': Buffer.byteLength(body),
       });
-      this.res.end(reply.body);
+      this.res.end(body);
     }
     this.finish(reply.status);
   }
@@ -149,15 +161,18 @@ export class Exchange implements MatchInput, FilterTarget {
     return (length !== undefined && length !== '0') || headers['transfer-encoding'] !== undefined;
   }
 
-  /** The body to send upstream: the client request itself, or its tee branch once mirrors share it. */
-  upstreamBody(): Readable | null {
+  /** The body to send upstream: the body read already, the client request, or its tee branch for mirrors. */
+  upstreamBody(): Buffer | Readable | null {
+    if (this.body !== null) return this.body;
     if (!this.hasBody) return null;
     return this.#tee === null ? this.req : this.#tee.main;
   }
 
   mirror(cluster: ClusterRuntime): void {
     let body: Readable | null = null;
-    if (this.hasBody) {
+    if (this.body !== null) {
+      body = Readable.from([this.body]);
+    } else if (this.hasBody) {
       this.#tee ??= new BodyTee(this.req);
       body = this.#tee.branch();
     }

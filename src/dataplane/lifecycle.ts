@@ -1,5 +1,6 @@
-// The life of one request, phase by phase: accept → select listener → match route → rule filters →
-// pick backend → backend filters → pick endpoint → forward (respond and account happen in the exchange).
+// The life of one request, phase by phase: accept → select listener → read inference body → match route →
+// rule filters → pick backend → backend filters → pick endpoint (an InferencePool's picker) → forward
+// (respond and account happen in the exchange).
 // HTTP/1.1, HTTP/2, gRPC calls and WebSocket upgrades all go through the same phases.
 
 import type { IncomingMessage } from 'node:http';
@@ -10,9 +11,11 @@ import { runFilters } from './filters/run.ts';
 import { upstreamRequestHeaders } from './forward/headers.ts';
 import { forwardWithPolicies } from './forward/policies.ts';
 import { acceptUpgrade } from './forward/websocket.ts';
+import { forwardToPool } from './inference/forward.ts';
+import { isInferenceRequest, serveInference } from './inference/serve.ts';
 import { selectListener } from './listeners/select.ts';
 import { localReply } from './local-reply.ts';
-import type { PortRuntime } from './runtime.ts';
+import type { ListenerRuntime, PortRuntime } from './runtime.ts';
 
 const noBackends = localReply(new SluiceError('no_backends'));
 
@@ -45,6 +48,17 @@ function serve(port: PortRuntime, exchange: Exchange): void {
   }
   exchange.meter = listener.unmatchedMeter;
 
+  // read inference body: its model is matched as the x-gateway-model-name header
+  const { inference } = listener;
+  if (inference !== null && isInferenceRequest(exchange)) {
+    serveInference(exchange, inference, () => routeRequest(port, listener, exchange));
+    return;
+  }
+  routeRequest(port, listener, exchange);
+}
+
+function routeRequest(port: PortRuntime, listener: ListenerRuntime, exchange: Exchange): void {
+  const { req } = exchange;
   // match route
   const route = listener.routes.lookup(exchange.host, exchange);
   if (route === undefined) {
@@ -75,6 +89,10 @@ function serve(port: PortRuntime, exchange: Exchange): void {
     exchange.replyLocal(target.reply);
     return;
   }
+  if (target.kind === 'pool') {
+    forwardToPool(exchange, target.pool, route.timeouts);
+    return;
+  }
 
   // pick endpoint
   const endpoint = session?.endpoint ?? target.cluster.endpoints.next();
@@ -88,6 +106,12 @@ function serve(port: PortRuntime, exchange: Exchange): void {
 }
 
 function notFound(exchange: Exchange): SluiceError {
+  if (exchange.inference !== null)
+    return new SluiceError('model_not_found', {
+      model: exchange.inference.model,
+      host: exchange.host,
+      path: exchange.path,
+    });
   return new SluiceError('route_not_found', {
     method: exchange.method,
     host: exchange.host,

@@ -2,7 +2,7 @@
 // route tables, filters, backends and metric series. Requests keep the state they started with.
 
 import { SluiceError } from '../errors.ts';
-import type { IRBackend, IRMatch, IRPort, IRRoute } from '../ir/types.ts';
+import type { IRBackend, IRBackendTarget, IRMatch, IRPort, IRRoute } from '../ir/types.ts';
 import { RouteMeter } from '../observability/metrics.ts';
 import type { ExchangeOrigin } from './exchange.ts';
 import { type CompiledFilter, compileFilters } from './filters/compile.ts';
@@ -12,6 +12,8 @@ import type { RoutePolicies } from './forward/policies.ts';
 import { compileRetry } from './forward/retry.ts';
 import { SessionPersistence } from './forward/session.ts';
 import { HostnameIndex } from './hostname.ts';
+import { compileListenerInference, type ListenerInference } from './inference/listener.ts';
+import type { PoolRuntime } from './inference/pools.ts';
 import { compilePortTls, type PortTls, type SecureContextCache } from './listeners/tls.ts';
 import { type LocalReply, localReply } from './local-reply.ts';
 import { type CompiledMatch, compileMatch } from './router/match.ts';
@@ -33,6 +35,8 @@ export interface ListenerRuntime {
   routes: RouteTable<RouteRuntime>;
   /** Series for requests no route of this listener matches. */
   unmatchedMeter: RouteMeter;
+  /** Set when routes send to InferencePools or match the model name: inference requests are read first. */
+  inference: ListenerInference | null;
 }
 
 export interface RouteRuntime extends RoutePolicies {
@@ -50,7 +54,10 @@ export interface RouteRuntime extends RoutePolicies {
 
 export interface BackendRuntime {
   filters: CompiledFilter[];
-  target: { kind: 'cluster'; cluster: ClusterRuntime } | { kind: 'reply'; reply: LocalReply };
+  target:
+    | { kind: 'cluster'; cluster: ClusterRuntime }
+    | { kind: 'pool'; pool: PoolRuntime }
+    | { kind: 'reply'; reply: LocalReply };
 }
 
 export interface CompiledPort {
@@ -67,6 +74,7 @@ export function compilePort(
   port: IRPort,
   clusters: ReadonlyMap<string, ClusterRuntime>,
   contexts: SecureContextCache,
+  pools: ReadonlyMap<string, PoolRuntime>,
 ): CompiledPort {
   const { tls, problems } =
     port.protocol === 'HTTPS' ? compilePortTls(port.listeners, contexts) : { tls: null, problems: [] };
@@ -77,10 +85,11 @@ export function compilePort(
       routes: new RouteTable(
         listener.routes.map((route) => ({
           hostnames: route.hostnames,
-          route: compileRoute(route, port.gateway, listener.id, clusters),
+          route: compileRoute(route, port.gateway, listener.id, clusters, pools),
         })),
       ),
       unmatchedMeter: RouteMeter.for(port.gateway, listener.id, unmatched),
+      inference: compileListenerInference(listener.routes, pools),
     };
     return [listener.hostname, compiled] as const;
   });
@@ -102,10 +111,11 @@ function compileRoute(
   gateway: string,
   listener: string,
   clusters: ReadonlyMap<string, ClusterRuntime>,
+  pools: ReadonlyMap<string, PoolRuntime>,
 ): RouteRuntime {
   const backends = route.backends.map((backend) => ({
     weight: backend.weight,
-    value: compileBackend(backend, route.match, clusters),
+    value: compileBackend(backend, route.match, clusters, pools),
   }));
   const backendRequestMs = route.timeouts?.backendRequestMs ?? 0;
   return {
@@ -132,16 +142,36 @@ function compileBackend(
   backend: IRBackend,
   match: IRMatch,
   clusters: ReadonlyMap<string, ClusterRuntime>,
+  pools: ReadonlyMap<string, PoolRuntime>,
 ): BackendRuntime {
-  const { target } = backend;
   return {
     filters: compileFilters(backend.filters, match, clusters),
-    target:
-      target.kind === 'cluster'
-        ? { kind: 'cluster', cluster: clusters.get(target.cluster) ?? missingCluster(target.cluster) }
-        : {
-            kind: 'reply',
-            reply: localReply(new SluiceError('backend_invalid', { reason: target.reason }), target.status),
-          },
+    target: compileTarget(backend.target, clusters, pools),
   };
+}
+
+function compileTarget(
+  target: IRBackendTarget,
+  clusters: ReadonlyMap<string, ClusterRuntime>,
+  pools: ReadonlyMap<string, PoolRuntime>,
+): BackendRuntime['target'] {
+  switch (target.kind) {
+    case 'cluster':
+      return { kind: 'cluster', cluster: clusters.get(target.cluster) ?? missingCluster(target.cluster) };
+    case 'pool': {
+      const pool = pools.get(target.pool);
+      if (pool !== undefined) return { kind: 'pool', pool };
+      // A pool the IR does not define is served like a pool without endpoints.
+      const error = new SluiceError('pool_no_endpoints', {
+        pool: target.pool,
+        detail: ' (it is not configured)',
+      });
+      return { kind: 'reply', reply: localReply(error) };
+    }
+    case 'invalid':
+      return {
+        kind: 'reply',
+        reply: localReply(new SluiceError('backend_invalid', { reason: target.reason }), target.status),
+      };
+  }
 }

@@ -73,7 +73,7 @@ export function forward(exchange: Exchange, endpoint: ForwardTarget, timeouts: F
 }
 
 /** Upstream response headers as the client gets them: hop-by-hop headers gone, response filters applied. */
-function clientResponseHeaders(exchange: Exchange, upstream: HeaderRecord): HeaderRecord {
+export function clientResponseHeaders(exchange: Exchange, upstream: HeaderRecord): HeaderRecord {
   const headers = downstreamResponseHeaders(upstream);
   const modifiers = exchange.responseModifiers;
   if (modifiers !== null) for (const modifier of modifiers) modifyHeaderRecord(headers, modifier);
