@@ -63,6 +63,9 @@ test('types, limits, enums and sets are checked; there is no value when there is
     'error size: must be between 1 and 10, not 11',
     'error tags[0]: must be a string, not null',
   ]);
+  assert.deepEqual(problems({ name: true }), [
+    'error name: must be a string, not the boolean true (quote it in YAML to make it a string)',
+  ]);
 });
 
 test('rules run on valid values only', () => {
@@ -74,4 +77,12 @@ test('map keys stay plain entries, even "__proto__"', () => {
   const { value } = checkValue(map<string>(string()), JSON.parse('{"__proto__": "x", "a": "b"}'));
   assert.equal(Object.getPrototypeOf(value), Object.prototype);
   assert.deepEqual(Object.keys(value as object), ['__proto__', 'a']);
+});
+
+test('map sizes are checked at both ends', () => {
+  const labels = map<string>(string(), { minProperties: 1, maxProperties: 2 });
+  const found = (raw: unknown) => checkValue(labels, raw).problems.map((p) => p.message);
+  assert.deepEqual(found({}), ['must have at least 1 entry']);
+  assert.deepEqual(found({ a: '1', b: '2', c: '3' }), ['must have at most 2 entries, not 3']);
+  assert.deepEqual(found({ a: '1' }), []);
 });

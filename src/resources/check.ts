@@ -66,8 +66,8 @@ class Checker {
     }
   }
 
-  private wrongType(expected: string, value: unknown, path: readonly PathSegment[]): unknown {
-    this.error(path, `must be ${expected}, not ${describe(value)}`);
+  private wrongType(expected: string, value: unknown, path: readonly PathSegment[], hint = ''): unknown {
+    this.error(path, `must be ${expected}, not ${describe(value)}${hint}`);
     return value;
   }
 
@@ -89,7 +89,11 @@ class Checker {
   }
 
   private walkString(schema: StringSchema, value: unknown, path: readonly PathSegment[]): unknown {
-    if (typeof value !== 'string') return this.wrongType('a string', value, path);
+    if (typeof value !== 'string') {
+      // Unquoted True or 80 in YAML is a boolean or a number; quoting it is the usual fix.
+      const quoted = typeof value === 'boolean' || typeof value === 'number';
+      return this.wrongType('a string', value, path, quoted ? ' (quote it in YAML to make it a string)' : '');
+    }
     const length = [...value].length; // Kubernetes counts characters, not UTF-16 units
     if (schema.enum) {
       if (!schema.enum.includes(value)) {
@@ -140,6 +144,10 @@ class Checker {
   private walkMap(schema: MapSchema, value: unknown, path: readonly PathSegment[]): unknown {
     if (!isPlainObject(value)) return this.wrongType('an object (a map of keys to values)', value, path);
     const entries = Object.entries(value);
+    if (schema.minProperties !== undefined && entries.length < schema.minProperties) {
+      const noun = schema.minProperties === 1 ? 'entry' : 'entries';
+      this.error(path, `must have at least ${schema.minProperties} ${noun}`);
+    }
     if (schema.maxProperties !== undefined && entries.length > schema.maxProperties) {
       this.error(path, `must have at most ${schema.maxProperties} entries, not ${entries.length}`);
     }

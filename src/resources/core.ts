@@ -1,4 +1,4 @@
-// Types of the core and discovery kinds Sluice reads: Namespace, Service, EndpointSlice, Secret, ConfigMap.
+// Types of the core and discovery kinds Sluice reads: Namespace, Service, EndpointSlice, Secret, ConfigMap, Pod.
 
 import type { KubeObject } from './object.ts';
 
@@ -57,6 +57,45 @@ export interface Secret extends KubeObject {
 export interface ConfigMap extends KubeObject {
   kind: 'ConfigMap';
   data?: Record<string, string>;
+}
+
+export interface ContainerPort {
+  /** An IANA service name, unique within the container. */
+  name?: string;
+  containerPort: number;
+  /** `TCP` unless written. */
+  protocol: 'TCP' | 'UDP' | 'SCTP';
+}
+
+export interface Container {
+  name: string;
+  image: string;
+  ports?: ContainerPort[];
+}
+
+export interface PodCondition {
+  /** `Ready`, `PodScheduled`, `Initialized`, `ContainersReady`, or a qualified name (readiness gates). */
+  type: string;
+  status: 'True' | 'False' | 'Unknown';
+  reason?: string;
+  message?: string;
+}
+
+export interface PodStatus {
+  phase?: 'Pending' | 'Running' | 'Succeeded' | 'Failed' | 'Unknown';
+  /** The primary IP; after admission always equal to `podIPs[0].ip` when either is written. */
+  podIP?: string;
+  /** At most one IP per family. */
+  podIPs?: { ip: string }[];
+  /** Unique by type. */
+  conditions?: PodCondition[];
+}
+
+/** Unlike the other kinds, a Pod's `status` written in a file is kept: standalone, it says where the Pod is. */
+export interface Pod extends KubeObject {
+  kind: 'Pod';
+  spec: { containers: Container[]; initContainers?: Container[] };
+  status?: PodStatus;
 }
 
 export const SERVICE_NAME_LABEL = 'kubernetes.io/service-name';

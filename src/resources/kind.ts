@@ -11,12 +11,21 @@ import {
   string,
 } from './schema.ts';
 
+/** An apiVersion in another API group that still carries this kind with the same schema (an API that moved). */
+export interface FormerApiVersion {
+  apiVersion: string;
+  /** Given as a warning on every object written with it: where the API lives now. */
+  warning: string;
+}
+
 export interface KindDefinition {
   /** `''` for the core group. */
   group: string;
   kind: string;
   /** Served versions; objects are stored as the first one. */
   versions: readonly string[];
+  /** Accepted too, and stored as the first of `versions`. */
+  formerly: readonly FormerApiVersion[];
   namespaced: boolean;
   schema: ObjectSchema;
 }
@@ -27,6 +36,7 @@ export interface KindDeclaration<T extends KubeObject> {
   group: string;
   kind: T['kind'];
   versions: readonly string[];
+  formerly?: readonly FormerApiVersion[];
   namespaced: boolean;
   /** The format of `metadata.name` the API server enforces for this kind. */
   name: StringSchema;
@@ -50,5 +60,5 @@ export function defineKind<T extends KubeObject>(declaration: KindDeclaration<T>
     rules: declaration.rules,
     normalize: declaration.normalize,
   });
-  return { group, kind, versions, namespaced, schema };
+  return { group, kind, versions, formerly: declaration.formerly ?? [], namespaced, schema };
 }

@@ -85,8 +85,8 @@ export function labelValue(): StringSchema {
 }
 
 /** `metadata.labels`, a Service selector, `matchLabels`: qualified keys, label values. */
-export function labels(maxProperties?: number) {
-  return map<string>(labelValue(), { maxProperties, keyProblem: qualifiedNameProblem });
+export function labels(sizes: { minProperties?: number; maxProperties?: number } = {}) {
+  return map<string>(labelValue(), { ...sizes, keyProblem: qualifiedNameProblem });
 }
 
 const annotationsLimit = 256 * 1024;

@@ -10,8 +10,12 @@ import { gatewayKind } from './kinds/gateway.ts';
 import { gatewayClassKind } from './kinds/gatewayclass.ts';
 import { grpcRouteKind } from './kinds/grpcroute.ts';
 import { httpRouteKind } from './kinds/httproute.ts';
+import { inferenceModelRewriteKind } from './kinds/inferencemodelrewrite.ts';
+import { inferenceObjectiveKind } from './kinds/inferenceobjective.ts';
+import { inferencePoolKind } from './kinds/inferencepool.ts';
 import { listenerSetKind } from './kinds/listenerset.ts';
 import { namespaceKind } from './kinds/namespace.ts';
+import { podKind } from './kinds/pod.ts';
 import { referenceGrantKind } from './kinds/referencegrant.ts';
 import { secretKind } from './kinds/secret.ts';
 import { serviceKind } from './kinds/service.ts';
@@ -32,7 +36,22 @@ const kinds: readonly KindDefinition[] = [
   secretKind,
   configMapKind,
   endpointSliceKind,
+  inferencePoolKind,
+  inferenceObjectiveKind,
+  inferenceModelRewriteKind,
+  podKind,
 ];
+
+/**
+ * Kinds the Inference Extension no longer serves, by `group/kind`: saying what replaced them helps more than
+ * "not supported". They are ignored with a warning like every unknown kind.
+ */
+const retiredKinds: Readonly<Record<string, string>> = {
+  'inference.networking.x-k8s.io/InferencePool':
+    'the Inference Extension no longer serves this InferencePool version (removed in v1.5); write it as "inference.networking.k8s.io/v1": selector becomes selector.matchLabels, targetPortNumber becomes targetPorts: [{number}], extensionRef becomes endpointPickerRef with port: {number}',
+  'inference.networking.x-k8s.io/InferenceModel':
+    'InferenceModel was removed from the Inference Extension in v1.0; use an InferenceObjective for its priority (criticality) and an InferenceModelRewrite for modelName and targetModels',
+};
 
 export interface Admission {
   /** Defaulted, typed per kind; only when there is no error. */
@@ -51,9 +70,14 @@ function apiVersionOf(definition: KindDefinition, version: string): string {
   return definition.group === '' ? version : `${definition.group}/${version}`;
 }
 
-/** The definition for a group and kind, if Sluice accepts that kind. */
+/** The definition for a group (its own or a former one) and kind, if Sluice accepts that kind. */
 function kindDefinition(group: string, kind: string): KindDefinition | undefined {
-  return kinds.find((definition) => definition.group === group && definition.kind === kind);
+  return kinds.find(
+    (definition) =>
+      definition.kind === kind &&
+      (definition.group === group ||
+        definition.formerly.some((former) => splitApiVersion(former.apiVersion).group === group)),
+  );
 }
 
 /** Whether objects of this kind live in a namespace (false for unknown kinds). */
@@ -78,17 +102,27 @@ export function admit(raw: unknown): Admission {
   const { group, version } = splitApiVersion(apiVersion);
   const definition = kindDefinition(group, kind);
   if (!definition) {
-    const message = `kind ${kind} of ${quote(apiVersion)} is not supported by Sluice; the object is ignored`;
+    const retired = retiredKinds[`${group}/${kind}`];
+    const message = retired
+      ? `kind ${kind} of ${quote(apiVersion)}: ${retired}; the object is ignored`
+      : `kind ${kind} of ${quote(apiVersion)} is not supported by Sluice; the object is ignored`;
     return { problems: [{ severity: 'warning', path: '', message }] };
   }
-  if (!definition.versions.includes(version)) {
-    const served = definition.versions.map((v) => quote(apiVersionOf(definition, v))).join(' or ');
-    return { problems: [error('apiVersion', `${kind} is served as ${served}, not ${quote(apiVersion)}`)] };
+  const former = definition.formerly.find((f) => f.apiVersion === apiVersion);
+  if (group === definition.group ? !definition.versions.includes(version) : !former) {
+    const served = [
+      ...definition.versions.map((v) => apiVersionOf(definition, v)),
+      ...definition.formerly.map((f) => f.apiVersion),
+    ];
+    const listed = served.map(quote).join(' or ');
+    return { problems: [error('apiVersion', `${kind} is served as ${listed}, not ${quote(apiVersion)}`)] };
   }
+  if (former) problems.push({ severity: 'warning', path: 'apiVersion', message: former.warning });
   const checked = checkValue(definition.schema, raw);
-  if (checked.value === undefined) return { problems: checked.problems };
+  problems.push(...checked.problems);
+  if (checked.value === undefined) return { problems };
   // Every served version has the same schema; objects are kept as the first one, like a storage version.
   const object = checked.value as KubeObject;
   object.apiVersion = apiVersionOf(definition, definition.versions[0]);
-  return { object, problems: checked.problems };
+  return { object, problems };
 }

@@ -59,6 +59,7 @@ export interface ObjectSchema extends Common {
 export interface MapSchema extends Common {
   type: 'map';
   values: Schema;
+  minProperties?: number;
   maxProperties?: number;
   /** Why a key is not valid, or undefined when it is. */
   keyProblem?: (key: string) => string | undefined;
