@@ -25,6 +25,10 @@ function redactSecret(fields: Record<string, unknown>): Record<string, unknown> 
   return out;
 }
 
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return value !== null && typeof value === 'object' && !Array.isArray(value);
+}
+
 export function objectView(
   object: KubeObject,
   status: Record<string, unknown> | undefined,
@@ -33,7 +37,7 @@ export function objectView(
     apiVersion,
     kind,
     metadata,
-    status: _fileStatus,
+    status: observedStatus,
     ...rest
   } = object as KubeObject & { status?: unknown };
   const fields = kind === 'Secret' && apiVersion === 'v1' ? redactSecret(rest) : rest;
@@ -50,7 +54,8 @@ export function objectView(
     },
     ...fields,
   };
-  view.status = status ?? {};
+  // Objects Sluice does not write status for keep the status they came with (a Pod's IP and readiness).
+  view.status = status ?? (isRecord(observedStatus) ? observedStatus : {});
   return view;
 }
 
