@@ -1,8 +1,12 @@
-// Tests for the echo backend: the echo-basic JSON contract and its helper endpoints.
+// Tests for the echo backend: the echo-basic JSON contract, its helper endpoints, the h2c port and the
+// WebSocket echo.
 
 import assert from 'node:assert/strict';
-import { request } from 'node:http';
+import { once } from 'node:events';
+import { type ClientRequest, type IncomingMessage, request } from 'node:http';
+import { connect } from 'node:http2';
 import { after, before, test } from 'node:test';
+import { WebSocket } from 'ws';
 import { canonicalHeaderName, type EchoServer, parseGoDuration, startEchoServer } from './echo.ts';
 
 interface Reply {
@@ -17,6 +21,7 @@ before(async () => {
   echo = await startEchoServer({
     host: '127.0.0.1',
     port: 0,
+    h2cPort: 0,
     pod: 'infra-backend-v1-7d9c5b8f6-abcde',
     namespace: 'gateway-conformance-infra',
   });
@@ -25,14 +30,14 @@ before(async () => {
 after(() => echo.close());
 
 /** One request on a fresh connection; `headers` is a raw list so a name can repeat. */
-function send(path: string, headers: [string, string][] = []): Promise<Reply> {
+function send(path: string, headers: [string, string][] = [], port = echo.port): Promise<Reply> {
   const withHost = headers.some(([name]) => name.toLowerCase() === 'host')
     ? headers
-    : [['Host', `${echo.address}:${echo.port}`], ...headers];
+    : [['Host', `${echo.address}:${port}`], ...headers];
   return new Promise((resolve, reject) => {
     const req = request({
       host: echo.address,
-      port: echo.port,
+      port,
       path,
       agent: false,
       headers: withHost.flat(),
@@ -174,4 +179,99 @@ test('/retry/ resets the connection when no responseCode is given', async () => 
 test('/retry/ requires uuid and succeedAfter', async () => {
   assert.equal((await send('/retry/x?succeedAfter=1')).status, 400);
   assert.equal((await send('/retry/x?uuid=u')).status, 400);
+});
+
+/** One HTTP/2 request with prior knowledge on the h2c port. */
+async function sendH2c(path: string, headers: Record<string, string> = {}): Promise<Reply> {
+  const session = connect(`http://${echo.address}:${echo.h2cPort}`);
+  try {
+    const stream = session.request({ ':path': path, ':authority': 'h2c.example:8081', ...headers });
+    const [responseHeaders] = (await once(stream, 'response')) as [Record<string, string | string[]>];
+    const chunks: Buffer[] = [];
+    for await (const chunk of stream) chunks.push(chunk as Buffer);
+    const replyHeaders: Record<string, string[]> = {};
+    for (const [name, value] of Object.entries(responseHeaders)) {
+      replyHeaders[name] = Array.isArray(value) ? value : [String(value)];
+    }
+    return {
+      status: Number(responseHeaders[':status']),
+      headers: replyHeaders,
+      body: Buffer.concat(chunks).toString(),
+    };
+  } finally {
+    session.close();
+  }
+}
+
+test('the h2c port echoes HTTP/2 with prior knowledge, Host from :authority, httpPort the HTTP port', async () => {
+  const reply = await sendH2c('/h2c?x=1', { 'x-custom': 'one', 'x-echo-set-header': 'X-Planted:yes' });
+  assert.equal(reply.status, 200);
+  assert.deepEqual(reply.headers['x-planted'], ['yes']);
+  const echoed = JSON.parse(reply.body);
+  assert.equal(echoed.path, '/h2c?x=1');
+  assert.equal(echoed.host, 'h2c.example:8081');
+  assert.equal(echoed.proto, 'HTTP/2.0');
+  assert.equal(echoed.httpPort, String(echo.port));
+  assert.deepEqual(echoed.headers['X-Custom'], ['one']);
+  assert.ok(!Object.keys(echoed.headers).some((name) => name.startsWith(':')));
+  assert.ok(echo.requests.includes('/h2c?x=1'));
+});
+
+test('the h2c port answers ?delay= like the HTTP port', async () => {
+  assert.equal((await sendH2c('/?delay=soon')).status, 500);
+});
+
+test('the h2c port refuses HTTP/1.1 unless it asks for the h2c upgrade', async () => {
+  const refused = await send('/plain', [], echo.h2cPort);
+  assert.equal(refused.status, 400);
+  assert.equal(refused.body, 'Expected h2c request');
+  const upgrade = await send('/upgrade', [['Upgrade', 'h2c']], echo.h2cPort);
+  assert.equal(upgrade.status, 200);
+  assert.equal(JSON.parse(upgrade.body).proto, 'HTTP/1.1');
+});
+
+test('no h2c port is opened unless asked for', async () => {
+  const plain = await startEchoServer({ host: '127.0.0.1', port: 0, pod: 'p', namespace: 'n' });
+  try {
+    assert.equal(plain.h2cPort, undefined);
+  } finally {
+    await plain.close();
+  }
+});
+
+test('/ws echoes text and binary WebSocket messages', async () => {
+  const socket = new WebSocket(`ws://${echo.address}:${echo.port}/ws`, { origin: 'ws://gateway/test' });
+  try {
+    await once(socket, 'open');
+    socket.send('Websocket Support!');
+    const [text, textIsBinary] = await once(socket, 'message');
+    assert.equal(String(text), 'Websocket Support!');
+    assert.equal(textIsBinary, false);
+    socket.send(Buffer.from([1, 2, 3, 4, 5, 6, 7]));
+    const [binary, binaryIsBinary] = await once(socket, 'message');
+    assert.deepEqual([...(binary as Buffer)], [1, 2, 3, 4, 5, 6, 7]);
+    assert.equal(binaryIsBinary, true);
+  } finally {
+    socket.close();
+  }
+});
+
+test('/ws refuses a handshake without an Origin, and a plain request, like echo-basic', async () => {
+  const socket = new WebSocket(`ws://${echo.address}:${echo.port}/ws`);
+  const [handshake, response] = (await once(socket, 'unexpected-response')) as [
+    ClientRequest,
+    IncomingMessage,
+  ];
+  assert.equal(response.statusCode, 403);
+  handshake.destroy();
+  assert.equal((await send('/ws')).status, 400);
+});
+
+test('an h2c upgrade request on the HTTP port is echoed, not upgraded', async () => {
+  const reply = await send('/not-upgraded', [
+    ['Connection', 'Upgrade'],
+    ['Upgrade', 'h2c'],
+  ]);
+  assert.equal(reply.status, 200);
+  assert.equal(JSON.parse(reply.body).path, '/not-upgraded');
 });

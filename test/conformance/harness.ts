@@ -5,7 +5,7 @@
 //   const suite = new ConformanceSuite({ block: 7, manifests: ['httproute-matching.yaml'] });
 //   before(() => suite.start());
 //   after(() => suite.stop());
-// `block` (1–50, distinct per file) names the file's loopback addresses (see harness/address-block.ts), so
+// `block` (1–254, distinct per file) names the file's loopback addresses (see harness/address-block.ts), so
 // files run in parallel; a second run of the suite on the same machine moves to another block.
 
 import { mkdtemp, rm } from 'node:fs/promises';
@@ -13,26 +13,25 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { TestContext } from 'node:test';
 import { isDeepStrictEqual } from 'node:util';
-import { type AddressBlock, claimAddressBlock } from './harness/address-block.ts';
+import { type AddressBlock, blocksPerRound, claimAddressBlock } from './harness/address-block.ts';
 import { AdminClient } from './harness/admin.ts';
+import { serverRequestsClientCertificate } from './harness/certificate-request.ts';
+import { echoDeploymentOf } from './harness/deployments.ts';
 import {
   awaitConvergence,
   type ExpectedResponse,
   makeRequest,
   roundTripFailure,
   testCaseName,
+  waitForConsistentFailureResponse,
 } from './harness/expect.ts';
 import {
   type Backends,
-  type Certificates,
-  createCertificates,
   endpointSliceFor,
-  infraNamespace,
-  mapContainerPort,
+  type MountedFile,
+  mapContainerPorts,
   type Pod,
   startBackends,
-  tlsSecret,
-  webBackendNamespace,
 } from './harness/fixtures.ts';
 import {
   formatName,
@@ -41,7 +40,15 @@ import {
   type NamespacedName,
   readManifests,
 } from './harness/manifest-store.ts';
+import {
+  type Certificate,
+  type Certificates,
+  certificateObjects,
+  createCertificates,
+} from './harness/pki.ts';
+import { captureRoundTrip, type RoundTripRequest } from './harness/roundtrip.ts';
 import { SluiceProcess } from './harness/sluice-process.ts';
+import { fillAddressPlaceholders, unusableAddress, usableAddressOf } from './harness/static-addresses.ts';
 import type { StatusSource } from './harness/status.ts';
 
 const gatewayClassName = 'gateway-conformance';
@@ -69,8 +76,8 @@ export class ConformanceSuite implements StatusSource {
   #admin: AdminClient | undefined;
 
   constructor(options: SuiteOptions) {
-    if (!Number.isInteger(options.block) || options.block < 1 || options.block > 50) {
-      throw new Error(`block must be an integer in 1..50, got ${options.block}`);
+    if (!Number.isInteger(options.block) || options.block < 1 || options.block > blocksPerRound) {
+      throw new Error(`block must be an integer in 1..${blocksPerRound}, got ${options.block}`);
     }
     this.#options = options;
   }
@@ -81,13 +88,11 @@ export class ConformanceSuite implements StatusSource {
     const configDir = join(this.#tempDir, 'config');
     this.#store = new ManifestStore(configDir, join(this.#tempDir, 'staging'));
     await this.#store.init();
-    this.#backends = await startBackends(this.#block.podAddress);
     this.#certificates = await createCertificates(this.#tempDir);
-
-    await this.#store.write('base-secrets.yaml', [
-      tlsSecret(infraNamespace, 'tls-validity-checks-certificate', this.#certificates.tlsValidityChecks),
-      tlsSecret(webBackendNamespace, 'certificate', this.#certificates.webBackend),
-    ]);
+    await this.#store.write('base-secrets.yaml', certificateObjects(this.#certificates));
+    this.#backends = await startBackends(this.#block.podAddress, (namespace, file) =>
+      this.#mountedFile(namespace, file),
+    );
     await this.apply('base.yaml');
     for (const manifest of this.#options.manifests) await this.apply(manifest);
 
@@ -129,9 +134,10 @@ export class ConformanceSuite implements StatusSource {
   }
 
   /**
-   * Writes `manifests/<file>` into the watched directory: placeholders filled in, container port 3000
-   * mapped to the echo pods' port and, like a cluster's EndpointSlice controller, an EndpointSlice
-   * added for each Service that has a selector.
+   * Writes `manifests/<file>` into the watched directory: placeholders (and Gateway address
+   * placeholders, as upstream's applier does) filled in, container ports
+   * mapped to the echo pods' ports, the pods of its Deployments started and, like a cluster's
+   * EndpointSlice controller, an EndpointSlice added for each Service that has a selector.
    */
   async apply(file: string): Promise<void> {
     const store = this.#requireStore();
@@ -141,12 +147,26 @@ export class ConformanceSuite implements StatusSource {
       GATEWAY_CLASS_NAME: gatewayClassName,
       GATEWAY_CONTROLLER_NAME: controllerName,
     });
-    for (const object of objects) mapContainerPort(object, backends.port);
+    const usableAddress = usableAddressOf(this.#requireBlock().gatewayPool);
+    for (const object of objects) fillAddressPlaceholders(object, usableAddress, unusableAddress);
+    for (const object of objects.filter((object) => object.kind === 'Deployment')) {
+      await backends.deploy(echoDeploymentOf(object));
+    }
+    for (const object of objects) mapContainerPorts(object, backends.containerPorts);
+    const pods = [...backends.pods, ...backends.grpcPods];
     const slices = objects
       .filter((object) => object.kind === 'Service')
-      .map((service) => endpointSliceFor(service, backends.pods))
+      .map((service) => endpointSliceFor(service, pods))
       .filter((slice): slice is Manifest => slice !== undefined);
     await store.write(file, [...objects, ...slices]);
+  }
+
+  /**
+   * Creates objects like upstream's `MustApplyObjectsWithCleanup`: they land in the watched directory
+   * as `fileName`; the waits that follow see when sluice has them.
+   */
+  async create(fileName: string, objects: Manifest[]): Promise<void> {
+    await this.#requireStore().write(fileName, objects);
   }
 
   /**
@@ -206,19 +226,73 @@ export class ConformanceSuite implements StatusSource {
     );
   }
 
-  /** Upstream `MakeTLSRequestAndExpectEventuallyConsistentResponse`: HTTPS with SNI `serverName`. */
+  /**
+   * Upstream `MakeTLSRequestAndExpectEventuallyConsistentResponse`: HTTPS with SNI `serverName`,
+   * presenting `clientCertificate` when the gateway asks for one, which it then must have done.
+   */
   async expectEventuallyConsistentTlsResponse(
     gatewayAddress: string,
     serverCertificate: string,
     serverName: string,
     expected: ExpectedResponse,
+    clientCertificate?: Certificate,
   ): Promise<void> {
-    const request = { ...makeRequest(expected, gatewayAddress, 'https'), serverName, serverCertificate };
+    const request = {
+      ...makeRequest(expected, gatewayAddress, 'https'),
+      serverName,
+      serverCertificate,
+      ...(clientCertificate ? { clientCertificate } : {}),
+    };
     await awaitConvergence(
       `${request.method} https://${request.host}${request.path} (SNI ${serverName})`,
       () => roundTripFailure(request, expected),
       () => this.diagnostics(),
     );
+    if (clientCertificate) await this.#expectCertificateRequest(request);
+  }
+
+  /**
+   * Upstream `MakeTLSRequestAndExpectFailureResponse`: one HTTPS request that must fail to complete
+   * (a refused handshake, a reset); with a client certificate, the gateway must have asked for it.
+   */
+  async expectTlsFailureResponse(
+    gatewayAddress: string,
+    serverCertificate: string,
+    serverName: string,
+    expected: ExpectedResponse,
+    clientCertificate?: Certificate,
+  ): Promise<void> {
+    const request = {
+      ...makeRequest(expected, gatewayAddress, 'https'),
+      serverName,
+      serverCertificate,
+      ...(clientCertificate ? { clientCertificate } : {}),
+    };
+    const outcome = await captureRoundTrip(request).then(
+      (roundTrip) => `status ${roundTrip.response.statusCode}`,
+      () => undefined,
+    );
+    if (outcome !== undefined) {
+      throw new Error(`request to https://${request.host}${request.path} should fail, got ${outcome}`);
+    }
+    if (clientCertificate) await this.#expectCertificateRequest(request);
+  }
+
+  /** Upstream `MakeRequestAndExpectFailure`: 5 answers in a row that are not 200. */
+  async expectFailure(gatewayAddress: string, expected: ExpectedResponse): Promise<void> {
+    await waitForConsistentFailureResponse(makeRequest(expected, gatewayAddress, 'http'), () =>
+      this.diagnostics(),
+    );
+  }
+
+  // Upstream asserts its GetClientCertificate hook ran during the requests; see certificate-request.ts.
+  async #expectCertificateRequest(request: RoundTripRequest): Promise<void> {
+    const asked = await serverRequestsClientCertificate(
+      request.address,
+      request.port,
+      request.serverName ?? '',
+    );
+    if (!asked) throw new Error('client certificate was not presented during the handshake');
   }
 
   /**
@@ -233,6 +307,28 @@ export class ConformanceSuite implements StatusSource {
         ),
       ),
     );
+  }
+
+  /** A key of a Secret or ConfigMap as a kubelet mounts it: Secret data decoded, stringData as is. */
+  #mountedFile(namespace: string, file: MountedFile): string | undefined {
+    const object = this.#store?.find(file.kind, { namespace, name: file.name });
+    const data = object?.data;
+    const value =
+      typeof data === 'object' && data !== null ? (data as Record<string, unknown>)[file.key] : undefined;
+    if (typeof value === 'string') {
+      return file.kind === 'Secret' ? Buffer.from(value, 'base64').toString('utf8') : value;
+    }
+    const stringData = object?.stringData;
+    const plain =
+      typeof stringData === 'object' && stringData !== null
+        ? (stringData as Record<string, unknown>)[file.key]
+        : undefined;
+    return typeof plain === 'string' ? plain : undefined;
+  }
+
+  #requireBlock(): AddressBlock {
+    if (!this.#block) throw new Error('the suite is not started');
+    return this.#block;
   }
 
   #requireStore(): ManifestStore {

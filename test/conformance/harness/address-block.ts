@@ -2,13 +2,18 @@
 // machine (two people, or `npm test` next to a single-file run) never share Gateway, admin or pod
 // addresses.
 //
-// Block B means: Gateway address pool 127.40.B.0/24, admin API 127.41.B.1:9901, echo pods from
-// 127.41.B.10. The claim is a socket held on 127.41.B.2:9901 for the life of the suite.
+// Block B (1–254) in round R means: Gateway address pool 127.G.B.0/24, admin API 127.H.B.1:9901, echo
+// pods from 127.H.B.10, where G = 40 + 2R and H = G + 1. A file prefers round 0 (127.40/127.41) and moves
+// to the next round when another run holds its block. The claim is a socket held on 127.H.B.2:9901 for
+// the life of the suite.
 
 import { createServer, type Server } from 'node:net';
 
 const lockPort = 9901;
-const blocksPerRound = 50;
+/** Blocks a file may prefer (1 to this), the same in every round. */
+export const blocksPerRound = 254;
+/** Concurrent runs of one file the machine can hold. */
+const rounds = 8;
 
 export interface AddressBlock {
   block: number;
@@ -18,20 +23,24 @@ export interface AddressBlock {
   release(): Promise<void>;
 }
 
-/** The file's own block if free, else the same block in the next rounds (B+50, B+100, …). */
-export async function claimAddressBlock(preferred: number): Promise<AddressBlock> {
-  for (let block = preferred; block <= 254; block += blocksPerRound) {
-    const lock = await tryListen(`127.41.${block}.2`);
+/** The file's own block in the first round where it is free. */
+export async function claimAddressBlock(block: number): Promise<AddressBlock> {
+  for (let round = 0; round < rounds; round++) {
+    const gateways = `127.${40 + 2 * round}.${block}`;
+    const others = `127.${41 + 2 * round}.${block}`;
+    const lock = await tryListen(`${others}.2`);
     if (!lock) continue;
     return {
       block,
-      gatewayPool: `127.40.${block}.0/24`,
-      adminAddress: `127.41.${block}.1:9901`,
-      podAddress: (index) => `127.41.${block}.${10 + index}`,
+      gatewayPool: `${gateways}.0/24`,
+      adminAddress: `${others}.1:9901`,
+      podAddress: (index) => `${others}.${10 + index}`,
       release: () => new Promise((resolve) => lock.close(() => resolve())),
     };
   }
-  throw new Error(`no free conformance address block for ${preferred} (another run holds them all)`);
+  throw new Error(
+    `no free conformance address block ${block} in ${rounds} rounds (other runs hold them all)`,
+  );
 }
 
 function tryListen(host: string): Promise<Server | undefined> {

@@ -150,6 +150,29 @@ export function parentsOf(object: ApiObject): RouteParentStatus[] {
   });
 }
 
+export interface PolicyAncestorStatus {
+  ancestorRef: { namespace: string | undefined; name: string };
+  conditions: Condition[];
+}
+
+/** `status.ancestors[]` of a policy (BackendTLSPolicy). */
+export function ancestorsOf(object: ApiObject): PolicyAncestorStatus[] {
+  return list(object.status.ancestors).map((entry) => {
+    const ancestor = record(entry);
+    const ref = record(ancestor.ancestorRef);
+    return {
+      ancestorRef: { namespace: optionalString(ref.namespace), name: string(ref.name) },
+      conditions: conditionsOf(ancestor.conditions),
+    };
+  });
+}
+
+/** A Gateway's `status.attachedListenerSets`; absent counts as 0, as upstream's `ptr.Deref`. */
+export function attachedListenerSetsOf(object: ApiObject): number {
+  const count = object.status.attachedListenerSets;
+  return typeof count === 'number' ? count : 0;
+}
+
 /** `spec.listeners[].{name, port}` of a Gateway. */
 export function specListenersOf(object: ApiObject): { name: string; port: number }[] {
   return list(object.spec.listeners).map((entry) => ({

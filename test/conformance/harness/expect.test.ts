@@ -79,6 +79,60 @@ test('response headers are checked on 200', () => {
   assert.match(compare({ ...forwarded, response: { absentHeaders: ['x-planted'] } }) ?? '', /not be set/);
 });
 
+test('statusCodes accepts any of its codes, and statusCode joins them', () => {
+  const preflight = (statusCode: number): CapturedResponse => ({ statusCode, headers: {} });
+  const expected: ExpectedResponse = { request: { path: '/' }, response: { statusCodes: [200, 204, 403] } };
+  assert.equal(compare(expected, echoed, preflight(403)), undefined);
+  assert.match(compare(expected, echoed, preflight(404)) ?? '', /one of \[200 204 403\]/);
+  const both = { request: { path: '/' }, response: { statusCode: 301, statusCodes: [302] } };
+  assert.equal(compare(both, echoed, preflight(301)), undefined);
+  assert.equal(testCaseName(both, 1), "1 request to '/' should receive one of [302 301]");
+});
+
+test('validHeaderValues accepts any listed value, ignoring spaces when asked', () => {
+  const cors: CapturedResponse = {
+    statusCode: 204,
+    headers: { 'access-control-allow-methods': ['OPTIONS,GET'] },
+  };
+  const preflight = (ignoreWhitespace: boolean): ExpectedResponse => ({
+    request: { path: '/', method: 'OPTIONS' },
+    expectedRequest: { path: '', method: 'OPTIONS' },
+    response: {
+      statusCodes: [200, 204],
+      validHeaderValues: { 'Access-Control-Allow-Methods': ['GET, OPTIONS', 'OPTIONS, GET'] },
+      ignoreWhitespace,
+    },
+  });
+  const notEchoed = { ...echoed, path: '', host: '', namespace: '', pod: '', method: 'OPTIONS' };
+  assert.equal(compare(preflight(true), notEchoed, cors), undefined);
+  assert.match(compare(preflight(false), notEchoed, cors) ?? '', /one of/);
+  assert.equal(
+    compare(
+      {
+        ...preflight(true),
+        response: {
+          statusCodes: [204],
+          headers: { 'access-control-allow-methods': 'OPTIONS, GET' },
+          ignoreWhitespace: true,
+        },
+      },
+      notEchoed,
+      cors,
+    ),
+    undefined,
+  );
+});
+
+test('makeRequest carries an HTTP/2 protocol through', () => {
+  const request = makeRequest(
+    { request: { path: '/', protocol: 'H2C_PRIOR_KNOWLEDGE' } },
+    '127.40.1.3:80',
+    'http',
+  );
+  assert.equal(request.protocol, 'H2C_PRIOR_KNOWLEDGE');
+  assert.equal(makeRequest({ request: { path: '/' } }, '127.40.1.3:80', 'http').protocol, undefined);
+});
+
 test('any timeout code satisfies an expected timeout code', () => {
   const timeout = { request: { path: '/' }, response: { statusCode: 504 } };
   assert.equal(compare(timeout, echoed, { statusCode: 408, headers: {} }), undefined);

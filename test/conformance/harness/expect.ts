@@ -21,6 +21,12 @@ export interface Request {
   /** Path, optionally with `?query`. */
   path: string;
   headers?: Record<string, string>;
+  /** HTTP/2 instead of HTTP/1.1 (upstream `Request.Protocol`). */
+  protocol?: RoundTripRequest['protocol'];
+  /** The server name the echo must report having seen over TLS (upstream `Request.SNI`). */
+  sni?: string;
+  /** A PEM certificate the echo must report the gateway presented (upstream `Request.ClientCert`). */
+  clientCert?: string;
 }
 
 export interface ExpectedRequest extends Request {
@@ -37,9 +43,16 @@ export interface ExpectedResponse {
   /** Response headers the echo backend is asked to add (`X-Echo-Set-Header`). */
   backendSetResponseHeaders?: Record<string, string>;
   response?: {
+    /** Upstream's deprecated single code; it joins `statusCodes`. */
     statusCode?: number;
+    /** Any of these passes; 200 when neither this nor `statusCode` is set. */
+    statusCodes?: number[];
     headers?: Record<string, string>;
+    /** Response headers that may take one of several values (joined with `,`). */
+    validHeaderValues?: Record<string, string[]>;
     absentHeaders?: string[];
+    /** Compare `headers` and `validHeaderValues` with all spaces removed. */
+    ignoreWhitespace?: boolean;
   };
   /** Pod name prefix of the backend that must answer. */
   backend?: string;
@@ -65,9 +78,18 @@ export function makeRequest(
     path: expected.request.path,
     method: expected.request.method ?? 'GET',
     host: expected.request.host || calculateHost(address, port, scheme),
+    ...(expected.request.protocol ? { protocol: expected.request.protocol } : {}),
     // Always sent, even empty: the gateway must pass it through to the echo backend.
     headers: { ...expected.request.headers, 'X-Echo-Set-Header': echoSetHeader },
   };
+}
+
+/**
+ * `ip:port` with the port replaced: what upstream builds with `net.JoinHostPort` from the port-less
+ * address `GatewayAndRoutesMustBeAccepted` returns when `usePort` is false.
+ */
+export function withPort(gatewayAddress: string, port: number): string {
+  return `${splitHostPort(gatewayAddress)[0]}:${port}`;
 }
 
 function splitHostPort(hostPort: string): [string, number] {
@@ -82,8 +104,12 @@ function calculateHost(address: string, port: number, scheme: 'http' | 'https'):
     : `${address}:${port}`;
 }
 
+/** Upstream `MakeRequest`'s defaulting: `statusCode` joins `statusCodes`, and no code at all means 200. */
 function expectedStatusCodes(expected: ExpectedResponse): number[] {
-  return [expected.response?.statusCode ?? 200];
+  const codes = [...(expected.response?.statusCodes ?? [])];
+  const single = expected.response?.statusCode;
+  if (single !== undefined && !codes.includes(single)) codes.push(single);
+  return codes.length > 0 ? codes : [200];
 }
 
 /** Upstream `CompareRoundTrip`: the first mismatch, or `undefined` when the round trip is as expected. */
@@ -129,10 +155,19 @@ function compareForwarded(
     if (got.join(',') !== value) return `expected ${name} header to be set to ${value}, got ${got.join(',')}`;
   }
   const responseHeaders = lowerCaseKeys(response.headers);
+  const normalize = (value: string) =>
+    expected.response?.ignoreWhitespace ? value.replaceAll(' ', '') : value;
+  for (const [name, values] of Object.entries(expected.response?.validHeaderValues ?? {})) {
+    const got = responseHeaders.get(name.toLowerCase());
+    if (got === undefined) return `expected ${name} response header to be set`;
+    if (!values.map(normalize).includes(normalize(got.join(',')))) {
+      return `expected ${name} response header to be one of [${values.join(' | ')}], got ${got.join(',')}`;
+    }
+  }
   for (const [name, value] of Object.entries(expected.response?.headers ?? {})) {
     const got = responseHeaders.get(name.toLowerCase());
     if (got === undefined) return `expected ${name} response header to be set`;
-    if (got.join(',') !== value)
+    if (normalize(got.join(',')) !== normalize(value))
       return `expected ${name} response header to be ${value}, got ${got.join(',')}`;
   }
   for (const name of expected.response?.absentHeaders ?? []) {
@@ -147,6 +182,10 @@ function compareForwarded(
   const backend = expected.backend ?? '';
   if (!captured.pod.startsWith(backend))
     return `expected pod name to start with ${backend}, got ${captured.pod}`;
+  const serverName = captured.tls?.serverName ?? '';
+  if (want.sni && want.sni !== serverName) return `expected SNI "${serverName}" to be equal to "${want.sni}"`;
+  if (want.clientCert && !captured.tls?.peerCertificates.includes(want.clientCert))
+    return 'expected client certificate was not captured';
   return undefined;
 }
 
@@ -184,13 +223,14 @@ function lowerCaseKeys(headers: Record<string, string[]>): Map<string, string[]>
 }
 
 /**
- * Upstream `AwaitConvergence`: `attempt` must succeed `requiredConsecutiveSuccesses` times in a row
- * within the consistency window; it returns `undefined` on success or why it failed.
+ * Upstream `AwaitConvergence`: `attempt` must succeed `threshold` times in a row within the
+ * consistency window; it returns `undefined` on success or why it failed.
  */
 export async function awaitConvergence(
   what: string,
   attempt: () => Promise<string | undefined>,
   diagnostics: () => string,
+  threshold = requiredConsecutiveSuccesses,
 ): Promise<void> {
   const deadline = Date.now() + maxTimeToConsistencyMs;
   let successes = 0;
@@ -201,7 +241,7 @@ export async function awaitConvergence(
     const failure = await attempt();
     if (failure === undefined) {
       successes++;
-      if (successes >= requiredConsecutiveSuccesses) return;
+      if (successes >= threshold) return;
       continue;
     }
     successes = 0;
@@ -209,7 +249,7 @@ export async function awaitConvergence(
     await new Promise((resolve) => setTimeout(resolve, pollIntervalMs));
   }
   throw new Error(
-    `${what}: no ${requiredConsecutiveSuccesses} consecutive passes within ${maxTimeToConsistencyMs / 1000}s ` +
+    `${what}: no ${threshold} consecutive passes within ${maxTimeToConsistencyMs / 1000}s ` +
       `(${attempts} attempts); last failure: ${lastFailure}\n${diagnostics()}`,
   );
 }
@@ -225,6 +265,33 @@ export async function roundTripFailure(
   } catch (error) {
     return `request failed: ${String(error)}`;
   }
+}
+
+/**
+ * Upstream `WaitForConsistentFailureResponse`: 5 answers in a row that are not 200 (a failed request
+ * or a timeout status counts as "not yet"); a 200 fails at once.
+ */
+export async function waitForConsistentFailureResponse(
+  request: RoundTripRequest,
+  diagnostics: () => string,
+): Promise<void> {
+  await awaitConvergence(
+    `${request.method} ${request.scheme}://${request.host}${request.path} to keep failing`,
+    async () => {
+      let statusCode: number;
+      try {
+        statusCode = (await captureRoundTrip(request)).response.statusCode;
+      } catch (error) {
+        return `request failed: ${String(error)}`;
+      }
+      if (isTimeoutError(statusCode)) return `status ${statusCode}`;
+      if (statusCode === 200)
+        throw new Error(`request ${request.method} ${request.path} should fail, got 200`);
+      return undefined;
+    },
+    diagnostics,
+    5,
+  );
 }
 
 /** Upstream `GetTestCaseName`. */

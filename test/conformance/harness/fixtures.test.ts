@@ -1,18 +1,19 @@
-// Tests for the fixtures that stand in for cluster machinery: EndpointSlices, port mapping, certificates.
+// Tests for the fixtures that stand in for cluster machinery: EndpointSlices and port mapping.
 
 import assert from 'node:assert/strict';
-import { X509Certificate } from 'node:crypto';
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { test } from 'node:test';
-import { createCertificates, endpointSliceFor, mapContainerPort, type Pod } from './fixtures.ts';
+import { endpointSliceFor, mapContainerPorts, type Pod } from './fixtures.ts';
 import type { Manifest } from './manifest-store.ts';
 
 function pod(name: string, app: string, ip: string, namespace = 'infra'): Pod {
-  const echo = { address: ip, port: 4000, requests: [], close: async () => {} };
+  const echo = { address: ip, port: 4000, h2cPort: 4001, requests: [], close: async () => {} };
   return { name, namespace, labels: { app }, ip, echo };
 }
+
+const containerPorts = new Map([
+  [3000, 4000],
+  [3001, 4001],
+]);
 
 const pods = [
   pod('v1-a-b', 'v1', '127.41.1.10'),
@@ -30,7 +31,7 @@ test('a Service with a selector gets a slice of its ready pods in its namespace,
     selector: { app: 'v1' },
     ports: [{ name: 'first-port', port: 8080, targetPort: 3000 }],
   });
-  mapContainerPort(svc, 4000);
+  mapContainerPorts(svc, containerPorts);
   const slice = endpointSliceFor(svc, pods);
   assert.ok(slice);
   assert.equal(slice.metadata.labels?.['kubernetes.io/service-name'], 'svc');
@@ -47,7 +48,7 @@ test('a Service without a selector gets no slice', () => {
   assert.equal(endpointSliceFor(service({ ports: [{ port: 8080 }] }), pods), undefined);
 });
 
-test('mapContainerPort rewrites port 3000 of EndpointSlices and leaves other ports alone', () => {
+test('mapContainerPorts rewrites ports 3000 and 3001 of EndpointSlices and leaves other ports alone', () => {
   const slice: Manifest = {
     apiVersion: 'discovery.k8s.io/v1',
     kind: 'EndpointSlice',
@@ -55,23 +56,28 @@ test('mapContainerPort rewrites port 3000 of EndpointSlices and leaves other por
     ports: [
       { name: 'a', port: 3000 },
       { name: 'b', port: 443 },
+      { name: 'c', port: 3001 },
     ],
   };
-  mapContainerPort(slice, 4000);
+  mapContainerPorts(slice, containerPorts);
   assert.deepEqual(slice.ports, [
     { name: 'a', port: 4000 },
     { name: 'b', port: 443 },
+    { name: 'c', port: 4001 },
   ]);
 });
 
-test('certificates carry the SANs of upstream', async () => {
-  const dir = await mkdtemp(join(tmpdir(), 'sluice-fixtures-'));
-  try {
-    const certificates = await createCertificates(dir);
-    const san = (pem: string) => new X509Certificate(pem).subjectAltName;
-    assert.equal(san(certificates.tlsValidityChecks.certPem), 'DNS:*, DNS:*.org, DNS:*.wildcard.org');
-    assert.equal(san(certificates.webBackend.certPem), 'DNS:*');
-  } finally {
-    await rm(dir, { recursive: true, force: true });
-  }
+test('a Service keeps each port apart in its slice, with its appProtocol', () => {
+  const svc = service({
+    selector: { app: 'v1' },
+    ports: [
+      { name: 'first-port', port: 8080, targetPort: 3000 },
+      { name: 'second-port', appProtocol: 'kubernetes.io/h2c', port: 8081, targetPort: 3001 },
+    ],
+  });
+  mapContainerPorts(svc, containerPorts);
+  assert.deepEqual(endpointSliceFor(svc, pods)?.ports, [
+    { name: 'first-port', port: 4000, protocol: 'TCP' },
+    { name: 'second-port', port: 4001, protocol: 'TCP', appProtocol: 'kubernetes.io/h2c' },
+  ]);
 });

@@ -10,7 +10,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import { type EchoServer, startEchoServer } from '../../../src/sim/echo.ts';
-import { type Certificate, createCertificates } from './fixtures.ts';
+import { type Certificate, createCertificates } from './pki.ts';
 import { captureRoundTrip, type RoundTripRequest } from './roundtrip.ts';
 
 let echo: EchoServer;

@@ -3,12 +3,18 @@
 
 import { request as httpRequest, type IncomingMessage } from 'node:http';
 import { request as httpsRequest } from 'node:https';
-import type { PeerCertificate } from 'node:tls';
+import { verifyHostname } from './hostname-verification.ts';
+import { exchangeHttp2 } from './roundtrip-http2.ts';
 
 const requestTimeoutMs = 10_000;
 
 export interface RoundTripRequest {
   scheme: 'http' | 'https';
+  /**
+   * Upstream's `Request.Protocol` for HTTP/2: `H2C_PRIOR_KNOWLEDGE` (cleartext) or `H2` (over TLS,
+   * by ALPN). Unset means HTTP/1.1, over TLS when the scheme is https.
+   */
+  protocol?: 'H2C_PRIOR_KNOWLEDGE' | 'H2';
   /** Where to connect: the Gateway address and listener port. */
   address: string;
   port: number;
@@ -21,6 +27,8 @@ export interface RoundTripRequest {
   /** HTTPS only: the SNI to send and the PEM certificate to trust. */
   serverName?: string;
   serverCertificate?: string;
+  /** HTTPS only: the certificate and key to present when the server asks for one. */
+  clientCertificate?: { certPem: string; keyPem: string };
 }
 
 /** What the echo backend reported; all empty when the answer was not the echo's JSON. */
@@ -33,6 +41,8 @@ export interface CapturedRequest {
   httpPort: string;
   namespace: string;
   pod: string;
+  /** Set when the echo was reached over TLS. */
+  tls?: { serverName: string; peerCertificates: string[] };
 }
 
 export interface RedirectRequest {
@@ -54,13 +64,20 @@ export interface RoundTrip {
   response: CapturedResponse;
 }
 
+/** A response as read off the wire, whichever HTTP version carried it. */
+export interface Exchange {
+  statusCode: number;
+  /** Lower-case names; one entry per header line. */
+  headers: Record<string, string[]>;
+  body: string;
+}
+
 /** Rejects on connection, TLS or timeout errors, like upstream's `CaptureRoundTrip`; never on a status. */
 export async function captureRoundTrip(request: RoundTripRequest): Promise<RoundTrip> {
-  const response = await send(request);
-  const body = await readBody(response);
-  const headers: Record<string, string[]> = {};
-  for (const [name, values] of Object.entries(response.headersDistinct)) headers[name] = values ?? [];
-  const statusCode = response.statusCode ?? 0;
+  const { statusCode, headers, body } =
+    request.protocol === undefined
+      ? await exchangeHttp1(request)
+      : await exchangeHttp2(request, requestTimeoutMs);
   return {
     request:
       headers['content-type']?.[0] === 'application/json' ? parseEcho(body) : emptyCapture(request.method),
@@ -70,6 +87,14 @@ export async function captureRoundTrip(request: RoundTripRequest): Promise<Round
       ...(isRedirect(statusCode) ? { redirectRequest: redirectOf(request, headers) } : {}),
     },
   };
+}
+
+async function exchangeHttp1(request: RoundTripRequest): Promise<Exchange> {
+  const response = await send(request);
+  const body = await readBody(response);
+  const headers: Record<string, string[]> = {};
+  for (const [name, values] of Object.entries(response.headersDistinct)) headers[name] = values ?? [];
+  return { statusCode: response.statusCode ?? 0, headers, body };
 }
 
 function send(request: RoundTripRequest): Promise<IncomingMessage> {
@@ -91,6 +116,9 @@ function send(request: RoundTripRequest): Promise<IncomingMessage> {
             servername: request.serverName,
             ca: request.serverCertificate,
             checkServerIdentity: (hostname, certificate) => verifyHostname(hostname, certificate),
+            ...(request.clientCertificate
+              ? { cert: request.clientCertificate.certPem, key: request.clientCertificate.keyPem }
+              : {}),
           })
         : httpRequest(common);
     req.on('response', resolve);
@@ -129,6 +157,16 @@ function parseEcho(body: string): CapturedRequest {
     httpPort: text(echo.httpPort),
     namespace: text(echo.namespace),
     pod: text(echo.pod),
+    ...(typeof echo.tls === 'object' && echo.tls !== null ? { tls: tlsOf(echo.tls) } : {}),
+  };
+}
+
+function tlsOf(tls: object): { serverName: string; peerCertificates: string[] } {
+  const fields = tls as Record<string, unknown>;
+  const certificates = Array.isArray(fields.peerCertificates) ? fields.peerCertificates : [];
+  return {
+    serverName: typeof fields.serverName === 'string' ? fields.serverName : '',
+    peerCertificates: certificates.filter((pem): pem is string => typeof pem === 'string'),
   };
 }
 
@@ -159,28 +197,4 @@ function redirectOf(request: RoundTripRequest, headers: Record<string, string[]>
     // Go keeps the raw path when it does not unescape; so do we.
   }
   return { scheme: url.protocol.replace(/:$/, ''), host: url.hostname, port: url.port, path };
-}
-
-/**
- * Go's `x509.Certificate.VerifyHostname` for DNS names: a `*` stands for exactly one leftmost label,
- * and `*.org`-style patterns are allowed (Node's default check rejects them; the upstream test
- * certificate relies on them).
- */
-function verifyHostname(hostname: string, certificate: PeerCertificate): Error | undefined {
-  const host = hostname.toLowerCase().replace(/\.$/, '');
-  const names = (certificate.subjectaltname ?? '')
-    .split(', ')
-    .filter((entry) => entry.startsWith('DNS:'))
-    .map((entry) => entry.slice(4).toLowerCase().replace(/\.$/, ''));
-  const hostLabels = host.split('.');
-  const matches = names.some((pattern) => {
-    const patternLabels = pattern.split('.');
-    return (
-      patternLabels.length === hostLabels.length &&
-      patternLabels.every((label, index) => label === hostLabels[index] || (index === 0 && label === '*'))
-    );
-  });
-  return matches
-    ? undefined
-    : new Error(`x509: certificate is not valid for ${hostname}, only for ${names.join(', ')}`);
 }

@@ -60,9 +60,10 @@ export interface ExpectedParent {
   conditions: ExpectedCondition[];
 }
 
-type Check = true | string;
+/** `true`, or why not yet. */
+export type Check = true | string;
 
-async function poll(
+export async function poll(
   source: StatusSource,
   what: string,
   check: () => Promise<Check>,
@@ -86,7 +87,7 @@ async function poll(
   );
 }
 
-async function fetchObject(
+export async function fetchObject(
   source: StatusSource,
   kind: string,
   target: NamespacedName,
@@ -95,7 +96,7 @@ async function fetchObject(
 }
 
 /** Upstream `ConditionsHaveLatestObservedGeneration`. */
-function staleConditions(object: ApiObject, conditions: Condition[]): Check {
+export function staleConditions(object: ApiObject, conditions: Condition[]): Check {
   const stale = conditions.filter((condition) => condition.observedGeneration !== object.generation);
   if (stale.length === 0) return true;
   const list = stale
@@ -105,7 +106,7 @@ function staleConditions(object: ApiObject, conditions: Condition[]): Check {
 }
 
 /** Upstream `findConditionInList`. */
-function hasCondition(conditions: Condition[], expected: ExpectedCondition): boolean {
+export function hasCondition(conditions: Condition[], expected: ExpectedCondition): boolean {
   return conditions.some(
     (condition) =>
       condition.type === expected.type &&
@@ -115,13 +116,13 @@ function hasCondition(conditions: Condition[], expected: ExpectedCondition): boo
 }
 
 /** Upstream `conditionsMatch`, with the mismatch spelled out. */
-function conditionsMatch(expected: ExpectedCondition[], actual: Condition[]): Check {
+export function conditionsMatch(expected: ExpectedCondition[], actual: Condition[]): Check {
   const missing = expected.find((condition) => !hasCondition(actual, condition));
   if (!missing) return true;
   return `no condition ${formatCondition(missing)} in [${actual.map(formatCondition).join(', ')}]`;
 }
 
-function formatCondition(condition: { type: string; status?: string; reason?: string }): string {
+export function formatCondition(condition: { type: string; status?: string; reason?: string }): string {
   return `${condition.type}=${condition.status ?? '*'}/${condition.reason || '*'}`;
 }
 
@@ -189,7 +190,7 @@ export async function gatewayStatusMustHaveListeners(
   });
 }
 
-function listenersMatch(expected: ExpectedListener[], actual: ListenerStatus[]): Check {
+export function listenersMatch(expected: ExpectedListener[], actual: ListenerStatus[]): Check {
   if (expected.length !== actual.length) {
     return `expected ${expected.length} listeners in status, got ${actual.length} (${actual.map((l) => l.name).join(', ')})`;
   }
@@ -223,25 +224,37 @@ function formatKinds(kinds: { group?: string; kind: string }[]): string {
   return `[${kinds.map((kind) => `${kind.group ?? gatewayGroup}/${kind.kind}`).join(', ')}]`;
 }
 
-/** Upstream `GatewayListenersMustHaveConditions` over all listeners. */
-async function gatewayListenersMustHaveConditions(
+/**
+ * Upstream `GatewayListenersMustHaveConditions` and `ListenerSetListenersMustHaveConditions`: every
+ * listener of the Gateway or ListenerSet (or only those named) has the conditions, and each named one
+ * is in status. A ListenerSet's own conditions must be at its latest generation first.
+ */
+export async function listenersMustHaveConditions(
   source: StatusSource,
-  gateway: NamespacedName,
+  kind: 'Gateway' | 'ListenerSet',
+  parent: NamespacedName,
   expected: ExpectedCondition[],
+  listenerNames: string[] = [],
 ): Promise<void> {
-  await poll(
-    source,
-    `every listener of Gateway ${formatName(gateway)} to be Accepted, Programmed, ResolvedRefs`,
-    async () => {
-      const gw = await fetchObject(source, 'Gateway', gateway);
-      if (typeof gw === 'string') return gw;
-      for (const listener of listenersOf(gw)) {
-        const match = conditionsMatch(expected, listener.conditions);
-        if (match !== true) return `listener ${listener.name}: ${match}`;
-      }
-      return true;
-    },
-  );
+  const which = listenerNames.length > 0 ? `listeners ${listenerNames.join(', ')}` : 'every listener';
+  const what = `${which} of ${kind} ${formatName(parent)} to have ${expected.map(formatCondition).join(', ')}`;
+  await poll(source, what, async () => {
+    const object = await fetchObject(source, kind, parent);
+    if (typeof object === 'string') return object;
+    if (kind === 'ListenerSet') {
+      const fresh = staleConditions(object, conditionsOf(object.status.conditions));
+      if (fresh !== true) return fresh;
+    }
+    const listeners = listenersOf(object).filter(
+      (listener) => listenerNames.length === 0 || listenerNames.includes(listener.name),
+    );
+    for (const listener of listeners) {
+      const match = conditionsMatch(expected, listener.conditions);
+      if (match !== true) return `listener ${listener.name}: ${match}`;
+    }
+    const missing = listenerNames.filter((name) => !listeners.some((listener) => listener.name === name));
+    return missing.length === 0 || `no status for listener ${missing.join(', ')}`;
+  });
 }
 
 /** Upstream `GatewayMustHaveZeroRoutes`: no listener status, or one listener with 0 attached routes. */
@@ -302,41 +315,72 @@ export async function waitForGatewayAddress(source: StatusSource, gateway: Gatew
   return address;
 }
 
+/** A route's parent as upstream's `ResourceRef`: a Gateway or a ListenerSet, and the listeners to expect. */
+export interface ParentRef extends NamespacedName {
+  kind: 'Gateway' | 'ListenerSet';
+  /** One expected parent status per name; none means one for the whole parent. */
+  listenerNames?: string[];
+}
+
 /**
- * Upstream `GatewayAndHTTPRoutesMustBeAccepted`: the Gateway has an address, every route is Accepted
- * by it, and every listener is Accepted, Programmed and ResolvedRefs. Returns `ip:port`.
+ * Upstream `RoutesAndParentMustBeAccepted`: every route is Accepted by the parent, and every listener
+ * of the parent is Accepted, Programmed and ResolvedRefs.
  */
+export async function routesAndParentMustBeAccepted(
+  source: StatusSource,
+  parent: ParentRef,
+  routeKind: string,
+  routes: NamespacedName[],
+): Promise<void> {
+  for (const route of routes) {
+    const parents = (parent.listenerNames ?? ['']).map(() => ({
+      parentRef: { group: gatewayGroup, kind: parent.kind, namespace: parent.namespace, name: parent.name },
+      controllerName: source.controllerName,
+      conditions: [{ type: 'Accepted', status: 'True' as const, reason: 'Accepted' }],
+    }));
+    await routeMustHaveParents(source, routeKind, route, parents, route.namespace !== parent.namespace);
+  }
+  await listenersMustHaveConditions(source, parent.kind, parent, [
+    { type: 'ResolvedRefs', status: 'True' },
+    { type: 'Accepted', status: 'True' },
+    { type: 'Programmed', status: 'True' },
+  ]);
+}
+
+/**
+ * Upstream `GatewayAndRoutesMustBeAccepted` with `usePort`: the Gateway has an address, and the routes
+ * and the Gateway's listeners are accepted. Returns `ip:port`.
+ */
+export async function gatewayAndRoutesMustBeAccepted(
+  source: StatusSource,
+  gateway: GatewayRef,
+  routeKind: string,
+  routes: NamespacedName[],
+): Promise<string> {
+  const address = await waitForGatewayAddress(source, gateway);
+  await routesAndParentMustBeAccepted(source, { ...gateway, kind: 'Gateway' }, routeKind, routes);
+  return address;
+}
+
+/** Upstream `GatewayAndHTTPRoutesMustBeAccepted`. Returns `ip:port`. */
 export async function gatewayAndHTTPRoutesMustBeAccepted(
   source: StatusSource,
   gateway: GatewayRef,
   routes: NamespacedName[],
 ): Promise<string> {
-  const address = await waitForGatewayAddress(source, gateway);
-  for (const route of routes) {
-    const parents = (gateway.listenerNames ?? ['']).map(() => ({
-      parentRef: { group: gatewayGroup, kind: 'Gateway', namespace: gateway.namespace, name: gateway.name },
-      controllerName: source.controllerName,
-      conditions: [{ type: 'Accepted', status: 'True' as const, reason: 'Accepted' }],
-    }));
-    await httpRouteMustHaveParents(source, route, parents, route.namespace !== gateway.namespace);
-  }
-  await gatewayListenersMustHaveConditions(source, gateway, [
-    { type: 'ResolvedRefs', status: 'True' },
-    { type: 'Accepted', status: 'True' },
-    { type: 'Programmed', status: 'True' },
-  ]);
-  return address;
+  return gatewayAndRoutesMustBeAccepted(source, gateway, 'HTTPRoute', routes);
 }
 
-/** Upstream `HTTPRouteMustHaveParents`: each expected parent appears, with fresh conditions. */
-export async function httpRouteMustHaveParents(
+/** Upstream `RouteMustHaveParents`: each expected parent appears, with fresh conditions. */
+export async function routeMustHaveParents(
   source: StatusSource,
+  routeKind: string,
   route: NamespacedName,
   expected: ExpectedParent[],
   namespaceRequired: boolean,
 ): Promise<void> {
-  await poll(source, `HTTPRoute ${formatName(route)} to have the expected parents`, async () => {
-    const object = await fetchObject(source, 'HTTPRoute', route);
+  await poll(source, `${routeKind} ${formatName(route)} to have the expected parents`, async () => {
+    const object = await fetchObject(source, routeKind, route);
     if (typeof object === 'string') return object;
     const actual = parentsOf(object);
     for (const parent of actual) {
@@ -351,6 +395,16 @@ export async function httpRouteMustHaveParents(
     }
     return true;
   });
+}
+
+/** Upstream `HTTPRouteMustHaveParents`. */
+export async function httpRouteMustHaveParents(
+  source: StatusSource,
+  route: NamespacedName,
+  expected: ExpectedParent[],
+  namespaceRequired: boolean,
+): Promise<void> {
+  await routeMustHaveParents(source, 'HTTPRoute', route, expected, namespaceRequired);
 }
 
 function parentMismatch(
