@@ -11,8 +11,16 @@ import type { IR } from '../ir/types.ts';
 import { SERVICE_NAME_LABEL } from '../resources/core.ts';
 import type { EchoServer } from '../sim/echo.ts';
 import { startEchoServer } from '../sim/echo.ts';
+import type { Fleet } from '../sim/fleet.ts';
 import type { HostPort } from './args.ts';
 import { formatHostPort, parseFlags, parseHostPort, usageError } from './args.ts';
+import {
+  assignPodAddresses,
+  modelCommands,
+  placePods,
+  simulatedPods,
+  startSimulators,
+} from './demo-models.ts';
 import { startGateway, untilSignalled } from './serve.ts';
 
 const examplesDir = fileURLToPath(new URL('../../examples/', import.meta.url));
@@ -152,7 +160,12 @@ export function curlCommands(ir: IR): string[] {
 }
 
 function banner(ir: IR, adminAddress: string, dir: string): string {
-  const curls = curlCommands(ir);
+  const curls = curlCommands(ir).filter((command) => !/\/v1$/.test(command));
+  const models = modelCommands(ir);
+  const modelSection =
+    models.length > 0
+      ? `\nTalk to the simulated model servers through the gateway (OpenAI API; the body's model picks the pool):\n\n${models.map((command) => `  ${command}`).join('\n')}\n`
+      : '';
   const traffic =
     curls.length > 0
       ? curls.map((command) => `  ${command}`).join('\n')
@@ -161,7 +174,7 @@ function banner(ir: IR, adminAddress: string, dir: string): string {
 Sluice demo is running. Send traffic through the gateway:
 
 ${traffic}
-
+${modelSection}
 Look inside with the admin API:
 
   curl http://${adminAddress}/api/v1/objects
@@ -175,8 +188,9 @@ The manifests are in ${dir}: edit them and the gateway follows. Ctrl-C stops the
 export const demoUsage = `Usage: sluice demo [--example NAME|DIR] [--port N] [--admin-address HOST:PORT]
 
 Serves an example's manifests (examples/quickstart unless --example names another directory of examples/,
-or a path) against built-in echo backends: every EndpointSlice is pointed at an echo server standing for its
-Service. Prints curl commands that work. Listener ports stay as written when free and unprivileged; --port
+or a path) against built-in backends: every EndpointSlice is pointed at an echo server standing for its
+Service, and every Pod an InferencePool selects gets a simulated vLLM server (127.0.77.x) serving the model
+its routes match on. Prints curl commands that work. Listener ports stay as written when free and unprivileged; --port
 sets the first listener port. Runs until Ctrl-C.
 `;
 
@@ -207,12 +221,17 @@ export async function runDemo(args: string[]): Promise<number> {
 
   const signalled = untilSignalled();
   const backends = new Map<string, EchoServer>();
+  const pods = simulatedPods([...files.values()].flat());
+  let simulators: Fleet | undefined;
   const dir = await mkdtemp(join(tmpdir(), 'sluice-demo-'));
   try {
     for (const key of servicesOf([...files.values()].flat())) {
       const [namespace, service] = key.split('/');
       backends.set(key, await startEchoServer({ host, port: 0, pod: `${service}-0`, namespace, service }));
     }
+    await assignPodAddresses(pods);
+    if (pods.length > 0) simulators = await startSimulators(pods);
+    for (const documents of files.values()) placePods(documents, pods);
     await writeManifests(files, dir, ports, backends);
     const gateway = await startGateway({ configDirs: [dir], admin, defaultAddress: host });
     const applied = gateway.applied();
@@ -221,6 +240,7 @@ export async function runDemo(args: string[]): Promise<number> {
     await gateway.close();
   } finally {
     await Promise.all([...backends.values()].map((backend) => backend.close()));
+    await simulators?.close();
     await rm(dir, { recursive: true, force: true });
   }
   return 0;

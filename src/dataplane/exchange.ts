@@ -133,6 +133,10 @@ export class Exchange implements MatchInput, FilterTarget {
     if (this.finished) return;
     if (this.grpc) {
       replyGrpcError(this.res, reply.error);
+    } else if (this.req.method === 'HEAD') {
+      // No body follows, so no content type either: clients that parse every JSON reply choke on an empty one.
+      this.res.writeHead(reply.status, { 'content-length': 0 });
+      this.res.end();
     } else {
       const body = this.openAiErrors ? openAiErrorBody(reply.error, reply.status) : reply.body;
       this.res.writeHead(reply.status, {

@@ -3,7 +3,8 @@
 import assert from 'node:assert/strict';
 import { existsSync } from 'node:fs';
 import { test } from 'node:test';
-import { eventually, freePort, get, SluiceChild } from './harness.ts';
+import OpenAI from 'openai';
+import { eventually, freePort, get, runCurl, SluiceChild } from './harness.ts';
 
 test('the demo prints curl commands that reach its backends, and cleans up on Ctrl-C', async () => {
   const port = await freePort();
@@ -29,6 +30,25 @@ test('the demo prints curl commands that reach its backends, and cleans up on Ct
       const echoed = JSON.parse(answer.body);
       assert.equal(echoed.pod, `${new URL(url).pathname.slice(1)}-0`, 'each path reaches its own backend');
     }
+
+    // The model-serving part: the printed chat completion reaches a simulated vLLM server through the pool,
+    // and the official OpenAI client gets the same through the gateway.
+    const modelCommand = commands.find((command) => command.includes('/v1/chat/completions'));
+    assert.ok(modelCommand, 'a chat completion command is printed');
+    const completion = await runCurl(modelCommand);
+    assert.equal(completion.status, 200, completion.body);
+    assert.equal(JSON.parse(completion.body).object, 'chat.completion');
+    const baseURL = /(http:\/\/\S+)\/chat\/completions/.exec(modelCommand)?.[1];
+    const client = new OpenAI({ baseURL, apiKey: 'unused' });
+    const stream = await client.chat.completions.create({
+      model: 'llama-3.1-8b',
+      messages: [{ role: 'user', content: 'Say hello' }],
+      max_tokens: 8,
+      stream: true,
+    });
+    let chunks = 0;
+    for await (const chunk of stream) if (chunk.choices[0]?.delta.content) chunks++;
+    assert.ok(chunks > 0, 'the stream carries content');
 
     const adminObjects = commands.find((command) => command.endsWith('/api/v1/objects'));
     assert.ok(adminObjects, 'the admin API is advertised');

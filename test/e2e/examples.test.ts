@@ -6,7 +6,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { request } from 'node:https';
 import { join } from 'node:path';
 import { test } from 'node:test';
-import { eventually, get, repositoryRoot, SluiceChild } from './harness.ts';
+import { eventually, repositoryRoot, runCurl, SluiceChild } from './harness.ts';
 
 const examples = readdirSync(join(repositoryRoot, 'examples'), { withFileTypes: true })
   .filter((entry) => entry.isDirectory())
@@ -58,9 +58,9 @@ for (const example of examples) {
       });
       assert.ok(commands.length > 0, `${example}: the demo prints traffic commands`);
       for (const command of commands) {
-        const https = command.includes('--resolve');
-        const match = /^curl (?:-H 'Host: ([^']+)' )?(http:\S+)$/.exec(command);
-        const status = https ? await httpsGet(command) : (await get(match?.[2] ?? '', match?.[1])).status;
+        const status = command.includes('--resolve')
+          ? await httpsGet(command)
+          : (await runCurl(command)).status;
         assert.ok(status >= 200 && status < 400, `${example}: ${command} answered ${status}`);
       }
       assert.equal(await demo.stop(), 0);

@@ -143,3 +143,18 @@ export async function getJson(url: string): Promise<Record<string, unknown>> {
   if (answer.status !== 200) throw new Error(`GET ${url} answered ${answer.status}: ${answer.body}`);
   return JSON.parse(answer.body) as Record<string, unknown>;
 }
+
+/**
+ * Runs one curl command as the demo prints it: `curl [-H 'Name: value']... URL [-d 'BODY']` (GET, or POST with
+ * the body). Returns the status and body.
+ */
+export async function runCurl(command: string): Promise<HttpAnswer> {
+  const headers: Record<string, string> = {};
+  for (const [, name, value] of command.matchAll(/-H '([^:]+): ([^']*)'/g))
+    headers[name.toLowerCase()] = value;
+  const url = /\s(https?:\/\/\S+)/.exec(command)?.[1];
+  if (!url) throw new Error(`no URL in ${command}`);
+  const body = /-d '([^']*)'/.exec(command)?.[1];
+  const response = await request(url, { method: body === undefined ? 'GET' : 'POST', headers, body });
+  return { status: response.statusCode, body: await response.body.text() };
+}
