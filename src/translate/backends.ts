@@ -21,10 +21,13 @@ export interface BackendResolution {
   problem?: { reason: BackendProblemReason; message: string };
 }
 
+/** Service port `appProtocol` values (IANA names compare case-insensitively); TLS comes from BackendTLSPolicy. */
 const appProtocols: Record<string, IRUpstreamProtocol> = {
   'kubernetes.io/h2c': 'h2c',
   'kubernetes.io/ws': 'ws',
+  'kubernetes.io/wss': 'ws',
   http: 'http1',
+  https: 'http1',
 };
 
 /** Resolves one backendRef of `route`, registering the cluster it names in `clusters`. */
@@ -60,12 +63,13 @@ export function resolveBackend(
   if (!service) return invalid('BackendNotFound', `Service ${name} does not exist`);
   const servicePort = findServicePort(service, ref.port);
   if (!servicePort) return invalid('BackendNotFound', `Service ${name} has no port ${ref.port}`);
-  const protocol = servicePort.appProtocol === undefined ? 'http1' : appProtocols[servicePort.appProtocol];
+  const appProtocol = servicePort.appProtocol;
+  const protocol =
+    appProtocol === undefined
+      ? 'http1'
+      : appProtocols[appProtocol.startsWith('kubernetes.io/') ? appProtocol : appProtocol.toLowerCase()];
   if (protocol === undefined) {
-    return invalid(
-      'UnsupportedProtocol',
-      `appProtocol ${servicePort.appProtocol} of Service ${name} is not supported`,
-    );
+    return invalid('UnsupportedProtocol', `appProtocol ${appProtocol} of Service ${name} is not supported`);
   }
   const tls =
     context.backendTLS.get(backendTLSKey(namespace, ref.name, servicePort.name ?? '')) ??

@@ -45,6 +45,8 @@ export function processGateways(
       }),
     );
   for (const verdict of verdicts) {
+    const clientCertificate = resolveBackendClientCertificate(context, verdict.gateway);
+    if (clientCertificate) verdict.backendClientCertificate = clientCertificate;
     verdict.listenerSets = attachListenerSets(
       context,
       verdict.gateway,

@@ -64,7 +64,8 @@ export function attachListenerSets(
       merged,
     );
     merged.push(...listeners);
-    const valid = listeners.filter((listener) => listener.accepted.ok && !listener.conflicted).length;
+    // A ListenerSet listener that cannot serve (conflict, unresolved certificate) counts as not valid.
+    const valid = listeners.filter(listenerServes).length;
     verdicts.push({
       listenerSet,
       accepted:
@@ -117,13 +118,15 @@ export function listenerSetStatus(verdict: ListenerSetVerdict, gatewayServing: b
         ),
         serving
           ? condition(listenerSet, 'Programmed', true, 'Programmed', 'ListenerSet is serving')
-          : condition(
-              listenerSet,
-              'Programmed',
-              false,
-              'Invalid',
-              'no listener of this ListenerSet can serve traffic',
-            ),
+          : !verdict.accepted.ok && verdict.accepted.reason !== 'ListenersNotValid'
+            ? condition(listenerSet, 'Programmed', false, verdict.accepted.reason, verdict.accepted.message)
+            : condition(
+                listenerSet,
+                'Programmed',
+                false,
+                'Invalid',
+                'no listener of this ListenerSet can serve traffic',
+              ),
       ],
       listeners: verdict.listeners.map((listener) => listenerStatus(listenerSet, listener, gatewayServing)),
     },

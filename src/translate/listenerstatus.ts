@@ -20,17 +20,29 @@ function listenerConditions(
   gatewayAccepted: boolean,
 ): StatusCondition[] {
   const serves = gatewayAccepted && listenerServes(listener);
+  // A conflicted listener is neither accepted nor programmed, for the reason of its conflict.
+  const { conflicted } = listener;
   return [
-    condition(gateway, 'Accepted', listener.accepted.ok, listener.accepted.reason, listener.accepted.message),
-    serves
-      ? condition(gateway, 'Programmed', true, 'Programmed', 'Listener is serving')
+    conflicted
+      ? condition(gateway, 'Accepted', false, conflicted.reason, conflicted.message)
       : condition(
           gateway,
-          'Programmed',
-          false,
-          'Invalid',
-          'Listener cannot serve traffic; see its other conditions',
+          'Accepted',
+          listener.accepted.ok,
+          listener.accepted.reason,
+          listener.accepted.message,
         ),
+    serves
+      ? condition(gateway, 'Programmed', true, 'Programmed', 'Listener is serving')
+      : conflicted
+        ? condition(gateway, 'Programmed', false, conflicted.reason, conflicted.message)
+        : condition(
+            gateway,
+            'Programmed',
+            false,
+            'Invalid',
+            'Listener cannot serve traffic; see its other conditions',
+          ),
     condition(
       gateway,
       'ResolvedRefs',

@@ -1,7 +1,7 @@
 // The translator: a pure function from accepted objects to the IR and the status Sluice owns.
 // Phases run in a fixed order and collect every problem instead of stopping at the first.
 
-import type { IR, IRCluster, IRPort, IRPortProtocol } from '../ir/types.ts';
+import type { IR, IRCluster, IRFilter, IRPort, IRPortProtocol } from '../ir/types.ts';
 import type { KubeObject } from '../resources/object.ts';
 import { applyBackendClientCertificates } from './backendclientcert.ts';
 import { resolveBackendTLSPolicies, writeBackendTLSStatus } from './backendtls.ts';
@@ -56,9 +56,13 @@ export function translate(objects: KubeObject[], options: TranslateOptions): Tra
     );
   }
 
+  const ports = buildPorts(gateways);
+  const used = referencedClusters(ports);
   const ir: IR = {
-    ports: buildPorts(gateways),
-    clusters: Object.fromEntries([...clusters].sort(([a], [b]) => a.localeCompare(b))),
+    ports,
+    clusters: Object.fromEntries(
+      [...clusters].filter(([id]) => used.has(id)).sort(([a], [b]) => a.localeCompare(b)),
+    ),
     ...(context.pools.size > 0
       ? { pools: Object.fromEntries([...context.pools].sort(([a], [b]) => a.localeCompare(b))) }
       : {}),
@@ -109,4 +113,20 @@ function listenerId(verdict: GatewayVerdict, listener: ListenerVerdict): string 
   const gateway = `${verdict.gateway.metadata.namespace}/${verdict.gateway.metadata.name}`;
   if (listener.owner === verdict.gateway) return `${gateway}/${listener.listener.name}`;
   return `${gateway}/${listener.owner.metadata.namespace}/${listener.owner.metadata.name}/${listener.listener.name}`;
+}
+
+/** Clusters the served routes can reach (backends and mirrors); others (e.g. replaced by per-Gateway copies) are dropped. */
+function referencedClusters(ports: IRPort[]): Set<string> {
+  const used = new Set<string>();
+  const visitFilters = (filters: IRFilter[]) => {
+    for (const filter of filters) if (filter.type === 'RequestMirror') used.add(filter.mirror.cluster);
+  };
+  for (const route of ports.flatMap((port) => port.listeners.flatMap((listener) => listener.routes))) {
+    visitFilters(route.filters);
+    for (const backend of route.backends) {
+      if (backend.target.kind === 'cluster') used.add(backend.target.cluster);
+      visitFilters(backend.filters);
+    }
+  }
+  return used;
 }
