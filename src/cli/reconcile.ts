@@ -15,6 +15,8 @@ export interface BindFailure {
   port: number;
   gateway: string;
   message: string;
+  /** EADDRNOTAVAIL: the address is on no interface of this machine. */
+  addressUnusable?: boolean;
 }
 
 /** The part of the data plane the loop drives. */
@@ -84,7 +86,9 @@ export class Reconciler {
       result = translate(objects, { ...this.#options, unavailable: [...unavailable] });
       const { failed } = await this.#dataPlane.apply(result.ir);
       if (failed.length === 0) break;
-      for (const { address, port, message } of failed) unavailable.push({ address, port, message });
+      for (const { address, port, message, addressUnusable } of failed) {
+        unavailable.push({ address, port, message, ...(addressUnusable ? { addressUnusable } : {}) });
+      }
     }
     if (!result) return;
     this.#reportUnavailable(unavailable);

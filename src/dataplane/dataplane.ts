@@ -12,7 +12,14 @@ import { SecureContextCache } from './listeners/tls.ts';
 import { compilePort, type PortRuntime } from './runtime.ts';
 
 export interface ApplyReport {
-  failed: { address: string; port: number; gateway: string; message: string }[];
+  failed: {
+    address: string;
+    port: number;
+    gateway: string;
+    message: string;
+    /** The address is not on any interface of this machine (EADDRNOTAVAIL): no port can be bound on it. */
+    addressUnusable?: boolean;
+  }[];
 }
 
 /** How long closing sockets and pools wait for requests in flight before cutting them. */
@@ -109,11 +116,13 @@ export class DataPlane {
           },
           (error: unknown) => {
             const message = error instanceof Error ? error.message : String(error);
+            const code = (error as NodeJS.ErrnoException | undefined)?.code;
             report.failed.push({
               address: runtime.address,
               port: runtime.port,
               gateway: runtime.gateway,
               message,
+              ...(code === 'EADDRNOTAVAIL' ? { addressUnusable: true } : {}),
             });
           },
         ),

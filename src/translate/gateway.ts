@@ -20,6 +20,8 @@ export interface GatewayVerdict {
   backendClientCertificate?: BackendClientCertificate;
   /** Why the Gateway has no address yet (it stays accepted, but is not programmed). */
   addressProblem?: string;
+  /** Addresses the data plane could not bind at all: left out of the IR and status, reported `AddressNotUsable`. */
+  unusableAddresses: string[];
   listeners: ListenerVerdict[];
   listenerSets: ListenerSetVerdict[];
 }
@@ -42,6 +44,7 @@ export function processGateways(
         addresses: [],
         listeners: processListeners(context, gateway),
         listenerSets: [],
+        unusableAddresses: [],
       }),
     );
   for (const verdict of verdicts) {
@@ -93,8 +96,19 @@ function gatewayAcceptance(gateway: Gateway, gatewayClass: ClassVerdict): Verdic
 function markSocketConflicts(context: TranslateContext, verdicts: GatewayVerdict[]): void {
   const owners = new Map<string, string>();
   const unavailable = new Map(
-    (context.options.unavailable ?? []).map((socket) => [`${socket.address}:${socket.port}`, socket.message]),
+    (context.options.unavailable ?? [])
+      .filter((socket) => !socket.addressUnusable)
+      .map((socket) => [`${socket.address}:${socket.port}`, socket.message]),
   );
+  const unusable = new Set(
+    (context.options.unavailable ?? [])
+      .filter((socket) => socket.addressUnusable)
+      .map((socket) => socket.address),
+  );
+  for (const verdict of verdicts) {
+    verdict.unusableAddresses = verdict.addresses.filter((address) => unusable.has(address));
+    verdict.addresses = verdict.addresses.filter((address) => !unusable.has(address));
+  }
   for (const verdict of verdicts) {
     if (!verdict.accepted.ok) continue;
     const name = `${verdict.gateway.metadata.namespace}/${verdict.gateway.metadata.name}`;
@@ -143,7 +157,15 @@ export function gatewayStatus(verdict: GatewayVerdict): ObjectStatus {
     );
   }
   let programmed: StatusCondition;
-  if (verdict.addressProblem !== undefined) {
+  if (verdict.unusableAddresses.length > 0) {
+    programmed = condition(
+      gateway,
+      'Programmed',
+      false,
+      'AddressNotUsable',
+      `address ${verdict.unusableAddresses.join(', ')} cannot be bound on this machine`,
+    );
+  } else if (verdict.addressProblem !== undefined) {
     programmed = condition(gateway, 'Programmed', false, 'AddressNotAssigned', verdict.addressProblem);
   } else if (!serving) {
     programmed = condition(

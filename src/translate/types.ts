@@ -20,6 +20,8 @@ export interface UnavailableSocket {
   address: string;
   port: number;
   message: string;
+  /** The address itself cannot be bound (not on this machine): the Gateway reports `AddressNotUsable`. */
+  addressUnusable?: boolean;
 }
 
 /** A status condition without `lastTransitionTime`; the status writer stamps it when it changes. */
