@@ -161,6 +161,9 @@ export const errorRegistry = {
     type: 'kubernetes_api_error',
     message: 'the Kubernetes API answered {method} {path} with {code}: {reason}',
   },
+  // Scheduling benchmark (`sluice bench`; the status is the exit code)
+  bench_invalid_trace: { status: 2, type: 'usage_error', message: '{file}:{line}: {reason}' },
+  bench_failed: { status: 1, type: 'bench_error', message: '{reason}' },
   // Command line
   cli_usage: { status: 2, type: 'usage_error', message: '{reason}' },
 } as const satisfies Record<string, { status: number; type: string; message: string }>;

@@ -2,18 +2,20 @@
 // admin API over all of it.
 
 import { isIP } from 'node:net';
+import type { ParseArgsOptionsConfig } from 'node:util';
 import type { AppliedConfig } from '../admin/config.ts';
 import type { AdminServer } from '../admin/server.ts';
 import { startAdminServer } from '../admin/server.ts';
 import { DataPlane } from '../dataplane/dataplane.ts';
 import { log } from '../observability/log.ts';
 import { FileProvider } from '../providers/file/provider.ts';
+import { kubernetesServeUsage } from '../providers/kubernetes/usage.ts';
 import { objectKey } from '../resources/object.ts';
 import { StatusWriter } from '../store/status.ts';
 import { ObjectStore } from '../store/store.ts';
 import { poolAddresses } from '../translate/addresses.ts';
 import { CONTROLLER_NAME } from '../translate/types.ts';
-import type { HostPort } from './args.ts';
+import type { FlagValues, HostPort } from './args.ts';
 import { formatHostPort, parseFlags, parseHostPort, usageError } from './args.ts';
 import { Reconciler } from './reconcile.ts';
 
@@ -27,13 +29,19 @@ Options:
   --admin-address ADDR:PORT admin API address (default 127.0.0.1:9901; port 0 picks a free one)
   --address-pool CIDR       addresses for Gateways without spec.addresses
   --default-address IP      address for Gateways without spec.addresses when no pool is given
-                            (default 127.0.0.1)`;
+                            (default 127.0.0.1)
 
-export interface GatewayOptions {
-  configDirs: string[];
+${kubernetesServeUsage}`;
+
+/** Where the admin API and the Gateways listen: the same in standalone and Kubernetes mode. */
+export interface ListenOptions {
   admin: HostPort;
   addressPool?: string;
   defaultAddress: string;
+}
+
+export interface GatewayOptions extends ListenOptions {
+  configDirs: string[];
 }
 
 export interface RunningGateway {
@@ -104,15 +112,21 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
   };
 }
 
+export const listenFlags: ParseArgsOptionsConfig = {
+  'admin-address': { type: 'string', default: '127.0.0.1:9901' },
+  'address-pool': { type: 'string' },
+  'default-address': { type: 'string', default: '127.0.0.1' },
+};
+
 export function parseServeArgs(args: string[]): GatewayOptions {
-  const flags = parseFlags(args, {
-    config: { type: 'string', multiple: true },
-    'admin-address': { type: 'string', default: '127.0.0.1:9901' },
-    'address-pool': { type: 'string' },
-    'default-address': { type: 'string', default: '127.0.0.1' },
-  });
+  const flags = parseFlags(args, { config: { type: 'string', multiple: true }, ...listenFlags });
   const configDirs = (flags.config ?? []) as string[];
   if (configDirs.length === 0) throw usageError('serve needs at least one --config DIR');
+  return { configDirs, ...listenOptions(flags) };
+}
+
+/** The validated `listenFlags`. */
+export function listenOptions(flags: FlagValues): ListenOptions {
   const addressPool = typeof flags['address-pool'] === 'string' ? flags['address-pool'] : undefined;
   if (addressPool !== undefined && poolAddresses(addressPool).length === 0) {
     throw usageError(
@@ -123,7 +137,6 @@ export function parseServeArgs(args: string[]): GatewayOptions {
   if (isIP(defaultAddress) === 0)
     throw usageError(`--default-address must be an IP address, not "${defaultAddress}"`);
   return {
-    configDirs,
     admin: parseHostPort(String(flags['admin-address']), '--admin-address'),
     ...(addressPool !== undefined && { addressPool }),
     defaultAddress,
@@ -146,13 +159,25 @@ export function untilSignalled(): Promise<string> {
   });
 }
 
+/** Parses the flags of the chosen mode and returns how to start it; usage errors throw here. */
+async function gatewayStarter(args: string[]): Promise<() => Promise<RunningGateway>> {
+  if (!args.includes('--kubernetes')) {
+    const options = parseServeArgs(args);
+    return () => startGateway(options);
+  }
+  // Kubernetes mode has its own flags and wiring; loaded only when asked for.
+  const kubernetes = await import('../providers/kubernetes/gateway.ts');
+  const options = kubernetes.parseKubernetesServeArgs(args);
+  return () => kubernetes.startKubernetesGateway(options);
+}
+
 export async function runServe(args: string[]): Promise<number> {
-  const options = parseServeArgs(args);
+  const start = await gatewayStarter(args);
   // Listening for signals before starting means a stop request during startup is not lost.
   const signalled = untilSignalled();
   let gateway: RunningGateway;
   try {
-    gateway = await startGateway(options);
+    gateway = await start();
   } catch (error) {
     log.error('cannot start', { error: error instanceof Error ? error.message : String(error) });
     return 1;

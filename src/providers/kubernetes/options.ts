@@ -1,0 +1,59 @@
+// `sluice serve --kubernetes` flags: where the API server is, what to watch, and the leader lease.
+
+import { existsSync, readFileSync } from 'node:fs';
+import { hostname } from 'node:os';
+import type { ParseArgsOptionsConfig } from 'node:util';
+import { parseFlags, usageError } from '../../cli/args.ts';
+import { type ListenOptions, listenFlags, listenOptions } from '../../cli/serve.ts';
+
+export interface KubernetesServeOptions extends ListenOptions {
+  kubeconfig?: string;
+  context?: string;
+  namespaces: string[];
+  lease: { namespace: string; name: string; durationSeconds: number; identity: string };
+}
+
+const kubernetesFlags: ParseArgsOptionsConfig = {
+  kubernetes: { type: 'boolean' },
+  kubeconfig: { type: 'string' },
+  context: { type: 'string' },
+  namespace: { type: 'string', multiple: true },
+  'lease-namespace': { type: 'string' },
+  'lease-name': { type: 'string', default: 'sluice-leader' },
+  'lease-duration': { type: 'string', default: '15' },
+  identity: { type: 'string' },
+};
+
+const podNamespaceFile = '/var/run/secrets/kubernetes.io/serviceaccount/namespace';
+
+function podNamespace(): string | undefined {
+  return existsSync(podNamespaceFile)
+    ? readFileSync(podNamespaceFile, 'utf8').trim() || undefined
+    : undefined;
+}
+
+function optionalString(value: unknown): string | undefined {
+  return typeof value === 'string' && value !== '' ? value : undefined;
+}
+
+export function parseKubernetesServeArgs(args: string[]): KubernetesServeOptions {
+  const flags = parseFlags(args, { ...listenFlags, ...kubernetesFlags });
+  const durationSeconds = Number(flags['lease-duration']);
+  if (!Number.isInteger(durationSeconds) || durationSeconds < 1) {
+    throw usageError(`--lease-duration must be a whole number of seconds, not "${flags['lease-duration']}"`);
+  }
+  const kubeconfig = optionalString(flags.kubeconfig);
+  const context = optionalString(flags.context);
+  return {
+    ...listenOptions(flags),
+    ...(kubeconfig !== undefined && { kubeconfig }),
+    ...(context !== undefined && { context }),
+    namespaces: (flags.namespace ?? []) as string[],
+    lease: {
+      namespace: optionalString(flags['lease-namespace']) ?? podNamespace() ?? 'default',
+      name: String(flags['lease-name']),
+      durationSeconds,
+      identity: optionalString(flags.identity) ?? process.env.POD_NAME ?? `${hostname()}-${process.pid}`,
+    },
+  };
+}
