@@ -78,7 +78,8 @@ export function processListenerSetListeners(
   const verdicts = listeners.map((listener) => processListener(context, gateway, owner, listener));
   markConflicts(verdicts);
   for (const verdict of verdicts) {
-    if (verdict.conflicted || !verdict.accepted.ok) continue;
+    // Conflicts are found even for protocols Sluice does not serve: the conflict is the reason reported.
+    if (verdict.conflicted) continue;
     const { port, protocol, hostname } = verdict.listener;
     const earlier = merged.find(
       (other) => other.accepted.ok && !other.conflicted && other.listener.port === port,

@@ -118,7 +118,7 @@ export function listenerSetStatus(verdict: ListenerSetVerdict, gatewayServing: b
         ),
         serving
           ? condition(listenerSet, 'Programmed', true, 'Programmed', 'ListenerSet is serving')
-          : !verdict.accepted.ok && verdict.accepted.reason !== 'ListenersNotValid'
+          : !verdict.accepted.ok
             ? condition(listenerSet, 'Programmed', false, verdict.accepted.reason, verdict.accepted.message)
             : condition(
                 listenerSet,

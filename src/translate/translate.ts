@@ -90,7 +90,12 @@ function buildPorts(gateways: GatewayVerdict[]): IRPort[] {
               id: listenerId(verdict, listener),
               hostname: listener.listener.hostname ?? null,
               ...(listener.listener.protocol === 'HTTPS'
-                ? { tls: { certificates: listener.certificates } }
+                ? {
+                    tls: {
+                      certificates: listener.certificates,
+                      ...(listener.clientValidation ? { clientValidation: listener.clientValidation } : {}),
+                    },
+                  }
                 : {}),
               routes: listener.routes
                 .toSorted((a, b) =>
