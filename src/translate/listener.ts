@@ -132,6 +132,14 @@ function processListener(
       'UnsupportedProtocol',
       `protocol ${listener.protocol} is not supported; use HTTP or HTTPS`,
     );
+    // Kinds asked for on a listener that carries none are all unsupported.
+    const kinds = listener.allowedRoutes?.kinds ?? [];
+    if (kinds.length > 0) {
+      verdict.resolvedRefs = fail(
+        'InvalidRouteKinds',
+        `route kinds ${kinds.map((kind) => `${kind.group ?? GATEWAY_GROUP}/${kind.kind}`).join(', ')} are not supported on ${listener.protocol} listeners`,
+      );
+    }
     return verdict;
   }
   const requested = listener.allowedRoutes?.kinds;
