@@ -3,7 +3,11 @@
 
 export const errorRegistry = {
   // Data plane: routing
-  route_not_found: { status: 404, type: 'not_found_error', message: 'no route matches {method} {host}{path}' },
+  route_not_found: {
+    status: 404,
+    type: 'not_found_error',
+    message: 'no route matches {method} {host}{path}',
+  },
   backend_invalid: { status: 500, type: 'server_error', message: 'the route backend is invalid: {reason}' },
   no_backends: { status: 500, type: 'server_error', message: 'the matched route rule has no backends' },
   no_healthy_endpoints: {
@@ -22,7 +26,11 @@ export const errorRegistry = {
     message: 'could not reach the upstream {endpoint}: {reason}',
   },
   upstream_reset: { status: 502, type: 'bad_gateway', message: 'the upstream {endpoint} failed: {reason}' },
-  upstream_timeout: { status: 504, type: 'gateway_timeout', message: 'the upstream did not answer within {ms} ms' },
+  upstream_timeout: {
+    status: 504,
+    type: 'gateway_timeout',
+    message: 'the upstream did not answer within {ms} ms',
+  },
   upstream_tls_failed: {
     status: 502,
     type: 'bad_gateway',
@@ -33,7 +41,11 @@ export const errorRegistry = {
     type: 'service_unavailable',
     message: 'the upstream failed on all {tries} tries; the last, to {endpoint}: {reason}',
   },
-  request_timeout: { status: 504, type: 'gateway_timeout', message: 'the request did not complete within {ms} ms' },
+  request_timeout: {
+    status: 504,
+    type: 'gateway_timeout',
+    message: 'the request did not complete within {ms} ms',
+  },
   misdirected_request: {
     status: 421,
     type: 'misdirected_request',
@@ -54,7 +66,8 @@ export const errorRegistry = {
   request_shed: {
     status: 429,
     type: 'rate_limit_exceeded',
-    message: 'inference pool {pool} is saturated and drops sheddable requests (priority {priority}); retry later',
+    message:
+      'inference pool {pool} is saturated and drops sheddable requests (priority {priority}); retry later',
   },
   queue_full: {
     status: 429,
@@ -144,14 +157,22 @@ export const errorRegistry = {
     type: 'BadRequestError',
     message: "The lora adapter '{name}' has already been loaded.",
   },
-  sim_lora_not_found: { status: 404, type: 'NotFoundError', message: "The lora adapter '{name}' cannot be found." },
+  sim_lora_not_found: {
+    status: 404,
+    type: 'NotFoundError',
+    message: "The lora adapter '{name}' cannot be found.",
+  },
   sim_lora_disabled: {
     status: 400,
     type: 'BadRequestError',
     message: 'LoRA is not enabled on this server; start it with --enable-lora.',
   },
   sim_not_found: { status: 404, type: 'NotFoundError', message: 'No route for {method} {path}.' },
-  sim_body_too_large: { status: 413, type: 'BadRequestError', message: 'The request body exceeds {limit} bytes.' },
+  sim_body_too_large: {
+    status: 413,
+    type: 'BadRequestError',
+    message: 'The request body exceeds {limit} bytes.',
+  },
   sim_internal_error: { status: 500, type: 'InternalServerError', message: 'The simulator failed: {reason}' },
   sim_invalid_config: { status: 400, type: 'invalid_config', message: '{reason}' },
   // Kubernetes provider (reported in logs)
