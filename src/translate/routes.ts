@@ -1,7 +1,6 @@
 // Route phase, shared by HTTPRoute and GRPCRoute: attach each route to its parents, emit its entries on the
 // listeners that serve it, and write its parent status.
 
-import type { IRCluster } from '../ir/types.ts';
 import type { ParentReference } from '../resources/gateway-api.ts';
 import { GATEWAY_GROUP } from '../resources/gateway-api.ts';
 import type { KubeObject } from '../resources/object.ts';
