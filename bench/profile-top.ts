@@ -75,7 +75,7 @@ function main(): void {
     options: { top: { type: 'string', default: '25' }, help: { type: 'boolean', default: false } },
   });
   if (values.help || positionals.length !== 1) {
-    console.log(usage);
+    process.stdout.write(`${usage}\n`);
     process.exit(values.help ? 0 : 2);
   }
   const top = Number(values.top);
@@ -114,18 +114,19 @@ function main(): void {
   }
 
   const total = profile.timeDeltas.reduce((sum, delta) => sum + delta, 0);
-  console.log(`busy ${(busy / 1e6).toFixed(2)} s of ${(total / 1e6).toFixed(2)} s profiled\n`);
+  process.stdout.write(`busy ${(busy / 1e6).toFixed(2)} s of ${(total / 1e6).toFixed(2)} s profiled\n\n`);
   printTable('self time by area', selfByArea, busy, 20);
   printTable('self time by function', selfByFunction, busy, top);
   printTable('inclusive time of project functions (src/)', inclusiveByProjectFunction, busy, top);
 }
 
 function printTable(title: string, times: Map<string, number>, busy: number, limit: number): void {
-  console.log(`| ${title} | % of busy |\n|---|---:|`);
+  const lines = [`| ${title} | % of busy |`, '|---|---:|'];
   const rows = [...times].sort((a, b) => b[1] - a[1]).slice(0, limit);
-  for (const [name, micros] of rows)
-    console.log(`| ${name.replaceAll('|', '\\|')} | ${((micros * 100) / busy).toFixed(1)} |`);
-  console.log('');
+  for (const [name, micros] of rows) {
+    lines.push(`| ${name.replaceAll('|', '\\|')} | ${((micros * 100) / busy).toFixed(1)} |`);
+  }
+  process.stdout.write(`${lines.join('\n')}\n\n`);
 }
 
 main();

@@ -2,7 +2,14 @@
 
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { addedP50Us, median, renderReport, type Sample, type Target } from './report.ts';
+import {
+  addedP50Us,
+  median,
+  renderReport,
+  requestsPerCpuSecond,
+  type Sample,
+  type Target,
+} from './report.ts';
 
 function sample(
   target: Target,
@@ -43,6 +50,13 @@ test('added p50 pairs each proxy run with the direct run of the same round', () 
   assert.equal(addedP50Us(samples, 'GET', 'sluice'), 103);
 });
 
+test('requests per CPU-second divide throughput by the share of a core the proxy used', () => {
+  const runs = [sample('sluice', 64, 1, 6_000, 5_000), sample('sluice', 64, 2, 9_000, 5_000)];
+  runs[0].cpu.proxy = 50;
+  runs[1].cpu.proxy = 90;
+  assert.equal(requestsPerCpuSecond(runs), 11_000);
+});
+
 test('the goal table says which goal is met', () => {
   const samples = [
     sample('direct', 64, 1, 60_000, 700),
@@ -57,5 +71,8 @@ test('the goal table says which goal is met', () => {
     targets: ['direct', 'nginx', 'sluice'],
     connections: 64,
   });
-  assert.match(report, /\| GET \| 0\.40 \| 3\.33 \| \+0\.120 ms \| \+0\.030 ms \| missed \| met \|/);
+  assert.match(
+    report,
+    /\| GET \| 0\.40 \| 0\.40 \| 3\.33 \| – \| \+0\.120 ms \| \+0\.030 ms \| – \| missed \| met \|/,
+  );
 });

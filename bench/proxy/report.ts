@@ -1,6 +1,6 @@
 // Turns the interleaved rounds of the proxy benchmark into markdown tables: medians, ranges, ratios, goals.
 
-export const targets = ['direct', 'nginx', 'sluice'] as const;
+export const targets = ['direct', 'nginx', 'bare-node', 'sluice'] as const;
 export type Target = (typeof targets)[number];
 
 /** The goals the project set for one Sluice process (see docs/performance.md). */
@@ -61,10 +61,10 @@ export function renderReport(samples: readonly Sample[], shape: ReportShape): st
 function throughputTable(samples: readonly Sample[], shape: ReportShape): string {
   const rows = [
     `Throughput at ${shape.connections} connections (median of rounds; req/s range in brackets; proxy CPU in % of ` +
-      'one core; cores busy = each core in %, whoever used it)',
+      'one core; req per CPU-s = requests per second of proxy CPU time; cores busy = each core in %, whoever used it)',
     '',
-    '| request | path | req/s | p50 | p99 | proxy CPU | cores busy | errors |',
-    '|---|---|---:|---:|---:|---:|---:|---:|',
+    '| request | path | req/s | p50 | p99 | proxy CPU | req per CPU-s | cores busy | errors |',
+    '|---|---|---:|---:|---:|---:|---:|---:|---:|',
   ];
   for (const requestCase of shape.requestCases) {
     for (const target of shape.targets) {
@@ -72,10 +72,12 @@ function throughputTable(samples: readonly Sample[], shape: ReportShape): string
       if (runs.length === 0) continue;
       const rps = runs.map((run) => run.requestsPerSecond);
       const proxyCpu = runs.flatMap((run) => (run.cpu.proxy === undefined ? [] : [run.cpu.proxy]));
+      const efficiency = requestsPerCpuSecond(runs);
       rows.push(
         `| ${requestCase} | ${target} | ${count(median(rps))} (${count(Math.min(...rps))}–${count(Math.max(...rps))}) | ` +
           `${ms(median(runs.map((run) => run.p50Us)))} | ${ms(median(runs.map((run) => run.p99Us)))} | ` +
-          `${proxyCpu.length === 0 ? '–' : percent(median(proxyCpu))} | ${coresBusy(runs)} | ` +
+          `${proxyCpu.length === 0 ? '–' : percent(median(proxyCpu))} | ` +
+          `${Number.isNaN(efficiency) ? '–' : count(efficiency)} | ${coresBusy(runs)} | ` +
           `${sum(runs.map((run) => run.errors))} |`,
       );
     }
@@ -117,8 +119,9 @@ function goalTable(samples: readonly Sample[], shape: ReportShape): string {
     `Sluice against nginx and the goals (req/s at ${shape.connections} connections ≥ ` +
       `${goals.minThroughputRatio * 100} % of nginx; added p50 at 1 connection ≤ ${goals.maxAddedP50Ms} ms)`,
     '',
-    '| request | Sluice/nginx req/s | Sluice/nginx p99 | added p50 Sluice | added p50 nginx | throughput goal | latency goal |',
-    '|---|---:|---:|---:|---:|---|---|',
+    '| request | Sluice/nginx req/s | Sluice/nginx req per CPU-s | Sluice/nginx p99 | Sluice/bare-node req/s | ' +
+      'added p50 Sluice | added p50 nginx | added p50 bare-node | throughput goal | latency goal |',
+    '|---|---:|---:|---:|---:|---:|---:|---:|---|---|',
   ];
   for (const requestCase of shape.requestCases) {
     const sluice = select(samples, requestCase, shape.connections, 'sluice');
@@ -127,15 +130,36 @@ function goalTable(samples: readonly Sample[], shape: ReportShape): string {
     const throughputRatio =
       median(sluice.map((run) => run.requestsPerSecond)) / median(nginx.map((run) => run.requestsPerSecond));
     const p99Ratio = median(sluice.map((run) => run.p99Us)) / median(nginx.map((run) => run.p99Us));
+    const bare = select(samples, requestCase, shape.connections, 'bare-node');
+    const bareRatio =
+      bare.length === 0
+        ? '–'
+        : (
+            median(sluice.map((run) => run.requestsPerSecond)) /
+            median(bare.map((run) => run.requestsPerSecond))
+          ).toFixed(2);
     const sluiceAdded = addedP50Us(samples, requestCase, 'sluice');
     rows.push(
-      `| ${requestCase} | ${throughputRatio.toFixed(2)} | ${p99Ratio.toFixed(2)} | ${signedMs(sluiceAdded)} | ` +
-        `${signedMs(addedP50Us(samples, requestCase, 'nginx'))} | ` +
+      `| ${requestCase} | ${throughputRatio.toFixed(2)} | ` +
+        `${(requestsPerCpuSecond(sluice) / requestsPerCpuSecond(nginx)).toFixed(2)} | ${p99Ratio.toFixed(2)} | ${bareRatio} | ` +
+        `${signedMs(sluiceAdded)} | ${signedMs(addedP50Us(samples, requestCase, 'nginx'))} | ` +
+        `${signedMs(addedP50Us(samples, requestCase, 'bare-node'))} | ` +
         `${throughputRatio >= goals.minThroughputRatio ? 'met' : 'missed'} | ` +
         `${sluiceAdded / 1000 <= goals.maxAddedP50Ms ? 'met' : 'missed'} |`,
     );
   }
   return rows.join('\n');
+}
+
+/**
+ * Requests served per second of the proxy's own CPU time (median over runs): what the proxy costs per request,
+ * which stays comparable when other work on a shared machine takes CPU away from it.
+ */
+export function requestsPerCpuSecond(runs: readonly Sample[]): number {
+  const values = runs.flatMap((run) =>
+    run.cpu.proxy === undefined || run.cpu.proxy <= 0 ? [] : [(run.requestsPerSecond * 100) / run.cpu.proxy],
+  );
+  return median(values);
 }
 
 /** The median busy share of each core, as `92 / 80 %`. */

@@ -10,14 +10,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { parseArgs } from 'node:util';
 import { parseDuration } from '../../src/resources/gateway-shared.ts';
 import { proxyConfig, startNginx, upstreamConfig } from './nginx.ts';
-import {
-  type BenchProcess,
-  coreTicks,
-  cpuSeconds,
-  findExecutable,
-  setAffinity,
-  waitFor200,
-} from './processes.ts';
+import { BenchProcess, coreTicks, cpuSeconds, findExecutable, setAffinity, waitFor200 } from './processes.ts';
 import { renderReport, type Sample, type Target, targets } from './report.ts';
 import { startSluice } from './sluice.ts';
 import { type RequestCase, requestCases } from './workload.ts';
@@ -25,14 +18,15 @@ import { startWrk, stopAllWrk, writeWrkScript } from './wrk.ts';
 
 const usage = `Usage: npx node bench/proxy/run.ts [options]
 
-Sends small GET and POST requests through each path (direct to the upstream, nginx, Sluice) with wrk,
-in interleaved rounds, and prints a markdown report on stdout (progress goes to stderr).
+Sends small GET and POST requests through each path (direct to the upstream, nginx, a bare Node proxy,
+Sluice) with wrk, in interleaved rounds, and prints a markdown report on stdout (progress goes to stderr).
 
-  --duration D      length of each measured run, whole seconds (default 10s)
+  --duration D      length of each measured run, whole seconds (default 6s)
   --warmup D        unmeasured run before each measured one (default 2s; 0s for none)
   --connections N   connections of the throughput runs (default 64); latency runs use 1
-  --rounds N        interleaved rounds; the report shows medians (default 3)
-  --targets LIST    comma-separated subset of direct,nginx,sluice (default all three)
+  --rounds N        interleaved rounds; the report shows medians (default 5)
+  --targets LIST    comma-separated subset of direct,nginx,bare-node,sluice (default all four);
+                    bare-node is a minimal node:http + undici proxy, the ceiling of a Node proxy
   --no-pin          do not pin processes to cores with taskset
   --cpu-prof DIR    run Sluice under node --cpu-prof and write its profile into DIR
   --keep            keep the temporary folder (configs, logs) and print its path
@@ -92,10 +86,10 @@ function parseOptions(argv: string[]): Options {
     strict: true,
     allowNegative: true,
     options: {
-      duration: { type: 'string', default: '10s' },
+      duration: { type: 'string', default: '6s' },
       warmup: { type: 'string', default: '2s' },
       connections: { type: 'string', default: '64' },
-      rounds: { type: 'string', default: '3' },
+      rounds: { type: 'string', default: '5' },
       targets: { type: 'string', default: targets.join(',') },
       pin: { type: 'boolean', default: true },
       'cpu-prof': { type: 'string' },
@@ -104,7 +98,7 @@ function parseOptions(argv: string[]): Options {
     },
   });
   if (values.help) {
-    console.log(usage);
+    process.stdout.write(`${usage}\n`);
     process.exit(0);
   }
   const chosenTargets = values.targets.split(',').map((name) => name.trim());
@@ -117,7 +111,7 @@ function parseOptions(argv: string[]): Options {
     warmupSeconds: wholeSeconds(values.warmup, '--warmup', 0),
     connections: positiveInteger(values.connections, '--connections'),
     rounds: positiveInteger(values.rounds, '--rounds'),
-    // Keep the canonical order so tables read direct, nginx, sluice whatever order was typed.
+    // Keep the canonical order so tables read the same whatever order was typed.
     targets: targets.filter((target) => chosenTargets.includes(target)),
     pin: values.pin,
     cpuProfileDir: values['cpu-prof'],
@@ -151,9 +145,9 @@ function findTools(pin: boolean): Tools {
     missing.push('taskset (Debian package util-linux), or pass --no-pin');
   const problems = missing.filter((problem) => problem !== '');
   if (nginx === undefined || wrk === undefined || problems.length > 0) {
-    console.error(
+    process.stderr.write(
       `The proxy benchmark needs: ${problems.join('; ')}.\n` +
-        'Install with: apt-get install -y --no-install-recommends nginx-light wrk',
+        'Install with: apt-get install -y --no-install-recommends nginx-light wrk\n',
     );
     process.exit(2);
   }
@@ -239,8 +233,8 @@ async function startAll(
   const upstreamUrl = `http://127.0.0.1:${upstreamPort}`;
   await waitFor200(`${upstreamUrl}/`, Date.now() + startTimeoutMs, upstream);
   const endpoints: Endpoints = {
-    urls: { direct: upstreamUrl, nginx: '', sluice: '' },
-    proxyPids: { direct: [], nginx: [], sluice: [] },
+    urls: { direct: upstreamUrl, nginx: '', 'bare-node': '', sluice: '' },
+    proxyPids: { direct: [], nginx: [], 'bare-node': [], sluice: [] },
     upstreamPids: upstream.pids,
   };
   if (options.targets.includes('nginx')) {
@@ -254,6 +248,20 @@ async function startAll(
     endpoints.urls.nginx = `http://127.0.0.1:${port}`;
     endpoints.proxyPids.nginx = nginx.pids;
     await waitFor200(`${endpoints.urls.nginx}/`, Date.now() + startTimeoutMs, nginx);
+  }
+  if (options.targets.includes('bare-node')) {
+    const port = await freePort();
+    const bare = await BenchProcess.start(
+      'bare-node proxy',
+      process.execPath,
+      [join(import.meta.dirname, 'bare-proxy.ts'), String(port), upstreamUrl],
+      { cpus: where.proxyCpus, logFile: join(folder, 'bare-node.log') },
+    );
+    started.push(bare);
+    await bare.waitForLine((line) => (line === 'listening' ? true : undefined), startTimeoutMs);
+    await waitFor200(`http://127.0.0.1:${port}/`, Date.now() + startTimeoutMs, bare);
+    endpoints.urls['bare-node'] = `http://127.0.0.1:${port}`;
+    endpoints.proxyPids['bare-node'] = bare.pids;
   }
   if (options.targets.includes('sluice')) {
     const port = await freePort();
@@ -399,8 +407,10 @@ async function main(): Promise<void> {
     const perRun = options.durationSeconds + options.warmupSeconds;
     const total = perRun * requestCases.length * 2 * options.targets.length * options.rounds;
     progress(`all targets answer; about ${Math.ceil(total / 60)} min of load follows`);
+    const residentMemory = () =>
+      started.map((running) => `${running.name} ${running.rssMiB().toFixed(0)} MiB`).join(', ');
+    const rssAtStart = residentMemory();
     const samples = await runRounds(options, tools, where, endpoints, folder);
-    const rss = started.map((running) => `${running.name} ${running.rssMiB().toFixed(0)} MiB`).join(', ');
     const header = [
       `# Proxy benchmark, ${new Date().toISOString()}`,
       '',
@@ -411,14 +421,14 @@ async function main(): Promise<void> {
       `- runs: ${options.rounds} interleaved rounds; each run ${options.warmupSeconds} s warm-up + ` +
         `${options.durationSeconds} s measured; wrk -t1`,
       `- load average (1, 5, 15 min): ${loadBefore} before, ${loadAverage()} after`,
-      `- resident memory after the runs: ${rss}`,
+      `- resident memory at start: ${rssAtStart}; after the runs: ${residentMemory()}`,
     ];
-    console.log(
+    process.stdout.write(
       `${header.join('\n')}\n\n${renderReport(samples, {
         requestCases: requestCases.map((requestCase) => requestCase.name),
         targets: options.targets,
         connections: options.connections,
-      })}`,
+      })}\n`,
     );
   } finally {
     await stopAll();
@@ -433,6 +443,6 @@ main().catch((error: unknown) => {
     process.exitCode = 130;
     return;
   }
-  console.error(error instanceof Error ? error.message : error);
+  process.stderr.write(`${error instanceof Error ? error.message : String(error)}\n`);
   process.exitCode = 1;
 });
