@@ -2,6 +2,7 @@
 
 import { readFileSync } from 'node:fs';
 import { SluiceError } from '../errors.ts';
+import { benchUsage, runBench } from './bench.ts';
 import { demoUsage, runDemo } from './demo.ts';
 import { runServe, serveUsage } from './serve.ts';
 import { runSim, simUsage } from './sim.ts';
@@ -14,6 +15,7 @@ Commands:
   demo      run the quickstart with built-in echo backends (what "npm start" runs)
   validate  check manifests and print every problem with file and line
   sim       run simulated model servers (vLLM or SGLang APIs and metrics)
+  bench     compare routing strategies over simulated replicas (scheduling benchmark)
   version   print the version
   help      print this help, or "sluice help <command>"
 `;
@@ -23,6 +25,7 @@ const commandUsage: Record<string, string> = {
   demo: demoUsage,
   validate: validateUsage,
   sim: simUsage,
+  bench: benchUsage,
 };
 
 function version(): string {
@@ -42,6 +45,8 @@ async function run(argv: string[]): Promise<number> {
     case 'sim':
       await runSim(args);
       return 0;
+    case 'bench':
+      return runBench(args);
     case 'version':
     case '--version':
       process.stdout.write(`sluice ${version()}\n`);
