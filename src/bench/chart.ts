@@ -40,10 +40,12 @@ export function renderChart(workload: WorkloadResult): string {
   const y = (ms: number) =>
     margin.top + plotHeight - ((Math.log10(ms) - lowDecade) / (highDecade - lowDecade)) * plotHeight;
 
+  const title = `${escapeXml(workload.name)}: TTFT p90 against offered load`;
   const parts: string[] = [
-    `<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}" viewBox="0 0 ${width} ${height}" font-family="sans-serif" font-size="12">`,
+    `<svg xmlns="http://www.w3.org/2000/svg" role="img" width="${width}" height="${height}" viewBox="0 0 ${width} ${height}" font-family="sans-serif" font-size="12">`,
+    `<title>${title}</title>`,
     `<rect width="${width}" height="${height}" fill="white"/>`,
-    `<text x="${margin.left}" y="22" font-size="14" font-weight="bold">${escapeXml(workload.name)}: TTFT p90 against offered load</text>`,
+    `<text x="${margin.left}" y="22" font-size="14" font-weight="bold">${title}</text>`,
   ];
   for (let decade = lowDecade; decade <= highDecade; decade++) {
     const ms = 10 ** decade;

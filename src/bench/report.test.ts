@@ -107,7 +107,8 @@ describe('report', () => {
 describe('chart', () => {
   it('draws one line per strategy over the stages, with escaped names', () => {
     const svg = renderChart(results().workloads[0]);
-    assert.ok(svg.startsWith('<svg xmlns="http://www.w3.org/2000/svg"'));
+    assert.ok(svg.startsWith('<svg xmlns="http://www.w3.org/2000/svg" role="img"'));
+    assert.match(svg, /<title>shared-prefix: TTFT p90 against offered load<\/title>/);
     assert.ok(svg.trimEnd().endsWith('</svg>'));
     assert.equal(svg.match(/<polyline /g)?.length, 2);
     assert.equal(svg.match(/<circle /g)?.length, 4);
