@@ -15,6 +15,7 @@ import {
   freePort,
   loadAverage,
   type ProcessUsage,
+  print,
   processUsage,
   startRole,
   startSluice,
@@ -44,7 +45,7 @@ const { values } = parseArgs({
 const connections = Number(values.connections);
 const sourceAddresses = Number(values['source-addresses']);
 
-if (values.help) console.log(usage);
+if (values.help) print(usage);
 else if (values.role === 'bare') await serveBare();
 else if (process.env.SLUICE_BENCH_RAISED_NOFILE === undefined) reexecWithRaisedLimit();
 else await main();
@@ -147,22 +148,22 @@ async function holdConnections(port: number, serverPid: number): Promise<Holding
 }
 
 function printReport(results: [string, Holding][], loadBefore: string, loadAfter: string): void {
-  console.log(
+  print(
     `${connections} keep-alive connections from ${sourceAddresses} source addresses, one request each; load average ${loadBefore} → ${loadAfter}\n`,
   );
-  console.log(
+  print(
     '| server | opened in s | answered 200 | open 1 s after | open 7 s after | RSS before MiB | RSS idle MiB | peak RSS MiB | KiB per connection |',
   );
-  console.log('| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |');
+  print('| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |');
   for (const [name, held] of results) {
     const perConnection = (1024 * (held.idle.rssMiB - held.before.rssMiB)) / connections;
-    console.log(
+    print(
       `| ${name} | ${held.openSeconds.toFixed(1)} | ${held.answered} | ${held.openAfterOneSecond} | ${held.openAfterSevenSeconds} | ${held.before.rssMiB.toFixed(0)} | ${held.idle.rssMiB.toFixed(0)} | ${held.idle.peakRssMiB.toFixed(0)} | ${perConnection.toFixed(1)} |`,
     );
   }
   const sluice = results.find(([name]) => name === 'Sluice')?.[1];
   if (sluice !== undefined)
-    console.log(
+    print(
       `\nSluice's peak RSS against the ${goalMiB} MiB goal: ${sluice.idle.peakRssMiB <= goalMiB ? 'within' : 'over'}.`,
     );
 }

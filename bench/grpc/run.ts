@@ -13,6 +13,7 @@ import {
   freePort,
   loadAverage,
   percentile,
+  print,
   processUsage,
   sluiceOverDirect,
   startRole,
@@ -53,7 +54,7 @@ const durationMs = Number(values['duration-s']) * 1000;
 const warmupMs = Number(values['warmup-s']) * 1000;
 const rounds = Number(values.rounds);
 
-if (values.help) console.log(usage);
+if (values.help) print(usage);
 else if (values.role === 'server') await serveEcho();
 else await main();
 
@@ -205,18 +206,18 @@ async function callsFor(client: grpc.Client, ms: number, latencies: number[]): P
 }
 
 function printReport(passes: Pass[], loadBefore: string, loadAfter: string, sluicePeakRssMiB: number): void {
-  console.log(
+  print(
     `gRPC unary, ${inFlight} calls in flight, ${durationMs / 1000} s per pass; load average ${loadBefore} → ${loadAfter}\n`,
   );
-  console.log('| target | calls/s | errors | p50 ms | p99 ms | Sluice CPU % | client CPU % | server CPU % |');
-  console.log('| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |');
+  print('| target | calls/s | errors | p50 ms | p99 ms | Sluice CPU % | client CPU % | server CPU % |');
+  print('| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |');
   for (const pass of passes) {
-    console.log(
+    print(
       `| ${pass.target} | ${Math.round(pass.callsPerSecond)} | ${pass.errors} | ${pass.p50.toFixed(2)} | ${pass.p99.toFixed(2)} | ${pass.sluiceCpuPercent?.toFixed(0) ?? '–'} | ${pass.clientCpuPercent.toFixed(0)} | ${pass.serverCpuPercent.toFixed(0)} |`,
     );
   }
   const ratio = (pick: (pass: Pass) => number) => sluiceOverDirect(passes, pick);
-  console.log(
+  print(
     `\nSluice / direct (means over rounds): calls/s ×${ratio((pass) => pass.callsPerSecond)}, p50 ×${ratio((pass) => pass.p50)}, p99 ×${ratio((pass) => pass.p99)}. Sluice peak RSS (VmHWM) ${sluicePeakRssMiB.toFixed(0)} MiB.`,
   );
 }

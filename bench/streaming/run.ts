@@ -13,6 +13,7 @@ import {
   freePort,
   loadAverage,
   percentile,
+  print,
   processUsage,
   sluiceOverDirect,
   startRole,
@@ -47,7 +48,7 @@ const events = Number(values.events);
 const intervalMs = Number(values['interval-ms']);
 const rounds = Number(values.rounds);
 
-if (values.help) console.log(usage);
+if (values.help) print(usage);
 else if (values.role === 'upstream') await serveEvents();
 else await main();
 
@@ -214,20 +215,20 @@ function printReport(passes: Pass[], loadBefore: string, loadAfter: string, slui
   const ms = (value: number) => value.toFixed(2);
   const optional = (value: number | undefined, digits: number) =>
     value === undefined ? '–' : value.toFixed(digits);
-  console.log(
+  print(
     `${streams} SSE streams × ${events} events, one every ${intervalMs} ms; load average ${loadBefore} → ${loadAfter}\n`,
   );
-  console.log(
+  print(
     '| target | events/s | jitter p50 ms | jitter p99 ms | latency p50 ms | latency p99 ms | Sluice CPU % | Sluice RSS MiB | client CPU % | upstream CPU % |',
   );
-  console.log('| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |');
+  print('| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |');
   for (const pass of passes) {
-    console.log(
+    print(
       `| ${pass.target} | ${Math.round(pass.eventsPerSecond)} | ${ms(pass.jitterP50)} | ${ms(pass.jitterP99)} | ${ms(pass.latencyP50)} | ${ms(pass.latencyP99)} | ${optional(pass.sluiceCpuPercent, 0)} | ${optional(pass.sluiceRssMiB, 0)} | ${pass.clientCpuPercent.toFixed(0)} | ${pass.upstreamCpuPercent.toFixed(0)} |`,
     );
   }
   const ratio = (pick: (pass: Pass) => number) => sluiceOverDirect(passes, pick);
-  console.log(
+  print(
     `\nSluice / direct (means over rounds): events/s ×${ratio((pass) => pass.eventsPerSecond)}, jitter p99 ×${ratio((pass) => pass.jitterP99)}, latency p99 ×${ratio((pass) => pass.latencyP99)}. Sluice peak RSS (VmHWM) ${sluicePeakRssMiB.toFixed(0)} MiB.`,
   );
 }

@@ -243,3 +243,8 @@ export function sluiceOverDirect<Pass extends { target: Target }>(
   };
   return (mean('sluice') / mean('direct')).toFixed(2);
 }
+
+/** One line of a benchmark's report on stdout. */
+export function print(line: string): void {
+  process.stdout.write(`${line}\n`);
+}
