@@ -167,6 +167,11 @@ export const errorRegistry = {
     type: 'BadRequestError',
     message: 'LoRA is not enabled on this server; start it with --enable-lora.',
   },
+  sim_api_unsupported: {
+    status: 400,
+    type: 'BadRequestError',
+    message: 'The model does not support {api} API',
+  },
   sim_not_found: { status: 404, type: 'NotFoundError', message: 'No route for {method} {path}.' },
   sim_body_too_large: {
     status: 413,
@@ -181,6 +186,11 @@ export const errorRegistry = {
     status: 502,
     type: 'kubernetes_api_error',
     message: 'the Kubernetes API answered {method} {path} with {code}: {reason}',
+  },
+  kube_watch_silent: {
+    status: 504,
+    type: 'kubernetes_api_error',
+    message: 'the watch of {path} sent nothing for {seconds} s; the connection is taken as lost',
   },
   // Scheduling benchmark (`sluice bench`; the status is the exit code)
   bench_invalid_trace: { status: 2, type: 'usage_error', message: '{file}:{line}: {reason}' },

@@ -14,13 +14,7 @@ import { startEchoServer } from '../sim/echo.ts';
 import type { Fleet } from '../sim/fleet.ts';
 import type { HostPort } from './args.ts';
 import { formatHostPort, parseFlags, parseHostPort, usageError } from './args.ts';
-import {
-  assignPodAddresses,
-  modelCommands,
-  placePods,
-  simulatedPods,
-  startSimulators,
-} from './demo-models.ts';
+import { modelSection, placePods, simulatedPods, startSimulators } from './demo-models.ts';
 import { startGateway, untilSignalled } from './serve.ts';
 
 const examplesDir = fileURLToPath(new URL('../../examples/', import.meta.url));
@@ -159,13 +153,8 @@ export function curlCommands(ir: IR): string[] {
   return [...commands].sort();
 }
 
-function banner(ir: IR, adminAddress: string, dir: string): string {
+function banner(ir: IR, adminAddress: string, dir: string, models: string): string {
   const curls = curlCommands(ir).filter((command) => !/\/v1$/.test(command));
-  const models = modelCommands(ir);
-  const modelSection =
-    models.length > 0
-      ? `\nTalk to the simulated model servers through the gateway (OpenAI API; the body's model picks the pool):\n\n${models.map((command) => `  ${command}`).join('\n')}\n`
-      : '';
   const traffic =
     curls.length > 0
       ? curls.map((command) => `  ${command}`).join('\n')
@@ -174,7 +163,7 @@ function banner(ir: IR, adminAddress: string, dir: string): string {
 Sluice demo is running. Send traffic through the gateway:
 
 ${traffic}
-${modelSection}
+${models}
 Look inside with the admin API:
 
   curl http://${adminAddress}/api/v1/objects
@@ -189,9 +178,11 @@ export const demoUsage = `Usage: sluice demo [--example NAME|DIR] [--port N] [--
 
 Serves an example's manifests (examples/quickstart unless --example names another directory of examples/,
 or a path) against built-in backends: every EndpointSlice is pointed at an echo server standing for its
-Service, and every Pod an InferencePool selects gets a simulated vLLM server (127.0.77.x) serving the model
-its routes match on. Prints curl commands that work. Listener ports stay as written when free and unprivileged; --port
-sets the first listener port. Runs until Ctrl-C.
+Service, and every Pod an InferencePool selects gets a simulated vLLM server (127.0.77.x) configured from its
+container's vLLM args (served model name, LoRA adapters, --runner pooling for an embedding model), else
+serving the model its routes match on. Prints curl commands that work, and the command that runs the
+example's client.mjs (the official openai client) when it has one. Listener ports stay as written when free
+and unprivileged; --port sets the first listener port. Runs until Ctrl-C.
 `;
 
 export async function runDemo(args: string[]): Promise<number> {
@@ -229,13 +220,14 @@ export async function runDemo(args: string[]): Promise<number> {
       const [namespace, service] = key.split('/');
       backends.set(key, await startEchoServer({ host, port: 0, pod: `${service}-0`, namespace, service }));
     }
-    await assignPodAddresses(pods);
     if (pods.length > 0) simulators = await startSimulators(pods);
     for (const documents of files.values()) placePods(documents, pods);
     await writeManifests(files, dir, ports, backends);
     const gateway = await startGateway({ configDirs: [dir], admin, defaultAddress: host });
     const applied = gateway.applied();
-    process.stdout.write(banner(applied?.ir ?? { ports: [], clusters: {} }, gateway.adminAddress, dir));
+    const ir = applied?.ir ?? { ports: [], clusters: {} };
+    const models = modelSection(ir, pods, exampleDir);
+    process.stdout.write(banner(ir, gateway.adminAddress, dir, models));
     await signalled;
     await gateway.close();
   } finally {

@@ -17,6 +17,8 @@ Serves simulated model servers that speak vLLM's OpenAI-compatible API and metri
   --model NAME                served model name (default: the profile's model)
   --profile NAME              ${Object.keys(profiles).join(' | ')}
   --engine vllm|sglang        whose metric names to expose (default vllm)
+  --runner NAME               vLLM's runner: auto (default) serves every API, generate only
+                              completions, pooling only embeddings (an embedding model)
   --replicas N                serve N replicas from this process
   --spread address|port       give each replica the next 127.0.0.x address (default) or the next port
   --fleet FILE                replicas from a YAML fleet file (see docs/simulator.md)
@@ -44,6 +46,7 @@ const flagOptions = {
   model: { type: 'string' },
   profile: { type: 'string' },
   engine: { type: 'string' },
+  runner: { type: 'string' },
   replicas: { type: 'string' },
   spread: { type: 'string' },
   fleet: { type: 'string' },
@@ -75,6 +78,7 @@ const replicaFlags: Record<string, string> = {
   model: 'model',
   profile: 'profile',
   engine: 'engine',
+  runner: 'runner',
   seed: 'seed',
   'num-gpu-blocks': 'numGpuBlocks',
   'block-size': 'blockSize',

@@ -22,7 +22,10 @@ export interface ReplicaContext {
 }
 
 export interface ResolvedModel {
-  /** The name answered in responses: the base model or the adapter asked for. */
+  /**
+   * The name answered in responses: the base model or the adapter asked for. Handlers also report it in
+   * `x-inference-model`, so a client behind a gateway that renames the body's model sees what served it.
+   */
   name: string;
   lora: string | undefined;
 }

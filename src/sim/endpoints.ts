@@ -33,6 +33,7 @@ export async function handleEmbeddings(
   const arrivalMs = context.clock.now();
   const request = parseEmbeddingRequest(await readJson(req));
   const model = resolveModel(context, request.model);
+  res.setHeader('x-inference-model', model.name);
   const maxModelLen = context.engine.config.maxModelLen;
   for (const input of request.inputs) {
     if (input.length > maxModelLen) {

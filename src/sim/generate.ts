@@ -108,6 +108,7 @@ export async function handleGeneration(
   const body = await readJson(req);
   const request = kind === 'chat' ? parseChatRequest(body) : parseCompletionRequest(body);
   const model = resolveModel(context, request.model);
+  res.setHeader('x-inference-model', model.name);
 
   const promptTokens = request.promptTokens.length;
   const maxModelLen = context.engine.config.maxModelLen;

@@ -8,6 +8,14 @@ import { parseFakeMetrics } from './fake-metrics.ts';
 import type { EngineKind } from './metric-names.ts';
 import { defaultProfileName, type EngineLimits, type Profile, profiles } from './profiles.ts';
 
+/**
+ * vLLM's `--runner`: `generate` serves completions only, `pooling` (an embedding model) serves embeddings
+ * only. `auto` serves both: vLLM decides by the model's architecture, which a simulated model does not have.
+ */
+export type Runner = 'auto' | 'generate' | 'pooling';
+
+export const runners: readonly Runner[] = ['auto', 'generate', 'pooling'];
+
 export interface ReplicaOptions {
   host: string;
   /** 0 picks a free port. */
@@ -16,6 +24,7 @@ export interface ReplicaOptions {
   model: string | undefined;
   profile: string;
   engine: EngineKind;
+  runner: Runner;
   /** Reported in `x-inference-pod`. */
   pod: string;
   namespace: string;
@@ -41,6 +50,7 @@ export const replicaDefaults: ReplicaOptions = {
   model: undefined,
   profile: defaultProfileName,
   engine: 'vllm',
+  runner: 'auto',
   pod: '',
   namespace: 'default',
   seed: 0,
@@ -160,6 +170,12 @@ export function replicaFields(fields: Record<string, unknown>, where: string): P
         if (value !== 'vllm' && value !== 'sglang') throw invalid(where, 'engine must be vllm or sglang');
         options.engine = value;
         break;
+      case 'runner': {
+        const runner = runners.find((known) => known === value);
+        if (runner === undefined) throw invalid(where, `runner must be ${runners.join(', ')}`);
+        options.runner = runner;
+        break;
+      }
       case 'port':
         options.port = integer(value, where, key, 0);
         if (options.port > 65535) throw invalid(where, 'port must be at most 65535');

@@ -184,11 +184,11 @@ describe('OpenAI API', () => {
     assert.equal(adapter.parent, model);
     assert.equal(adapter.root, '/adapters/sql');
 
-    const answer = await client.chat.completions.create({
-      model: 'sql-lora',
-      messages: [{ role: 'user', content: 'q' }],
-    });
+    const { data: answer, response } = await client.chat.completions
+      .create({ model: 'sql-lora', messages: [{ role: 'user', content: 'q' }] })
+      .withResponse();
     assert.equal(answer.model, 'sql-lora');
+    assert.equal(response.headers.get('x-inference-model'), 'sql-lora', 'the served model is reported');
 
     const unload = await post(replica, '/v1/unload_lora_adapter', { lora_name: 'sql-lora' });
     assert.equal(unload.status, 200);
@@ -221,30 +221,70 @@ describe('OpenAI API', () => {
   });
 
   it('aborts a request whose client goes away', async () => {
-    const controller = new AbortController();
-    const stream = await client.chat.completions.create(
-      {
-        model,
-        messages: [{ role: 'user', content: 'long' }],
-        max_tokens: 100_000,
-        ignore_eos: true,
-        stream: true,
-      } as never,
-      { signal: controller.signal },
-    );
-    for await (const _chunk of stream as unknown as AsyncIterable<unknown>) {
-      controller.abort();
-      break;
+    // Real time here: at the suite's scale the whole answer can be generated before a loaded machine
+    // delivers the disconnect, and the request then ends as finished rather than aborted.
+    const realTime = await startReplica(options(), new ScaledClock(1));
+    const realTimeClient = new OpenAI({ baseURL: `${realTime.url}/v1`, apiKey: 'unused', maxRetries: 0 });
+    try {
+      const controller = new AbortController();
+      const stream = await realTimeClient.chat.completions.create(
+        {
+          model,
+          messages: [{ role: 'user', content: 'long' }],
+          max_tokens: 100_000,
+          ignore_eos: true,
+          stream: true,
+        } as never,
+        { signal: controller.signal },
+      );
+      for await (const _chunk of stream as unknown as AsyncIterable<unknown>) {
+        controller.abort();
+        break;
+      }
+      const aborted =
+        'vllm:request_success_total{model_name="meta-llama/Llama-3.1-8B-Instruct",engine="0",finished_reason="abort"}';
+      // A bounded wait, not a timing assertion: generous, so a machine under load still sees the abort.
+      const deadline = Date.now() + 20_000;
+      let count: number | undefined;
+      while (count === undefined && Date.now() < deadline) {
+        count = sample((await get(realTime, '/metrics')).text, aborted);
+        if (count === undefined) await new Promise((resolve) => setTimeout(resolve, 10));
+      }
+      assert.equal(count, 1);
+      assert.equal(realTime.context.engine.scheduler.running.length, 0);
+    } finally {
+      await realTime.close();
     }
-    const aborted =
-      'vllm:request_success_total{model_name="meta-llama/Llama-3.1-8B-Instruct",engine="0",finished_reason="abort"}';
-    let count: number | undefined;
-    for (let attempt = 0; attempt < 200 && count === undefined; attempt++) {
-      count = sample((await get(replica, '/metrics')).text, aborted);
-      if (count === undefined) await new Promise((resolve) => setTimeout(resolve, 10));
+  });
+});
+
+describe('runners', () => {
+  it('an embedding model (pooling) serves embeddings only; a generative one completions only', async () => {
+    const pooling = await startReplica(options({ model: 'bge-m3', runner: 'pooling' }), clock);
+    const generate = await startReplica(options({ runner: 'generate' }), clock);
+    try {
+      const embedded = await post(pooling, '/v1/embeddings', { model: 'bge-m3', input: 'x' });
+      assert.equal(embedded.status, 200);
+      assert.equal(embedded.headers['x-inference-model'], 'bge-m3');
+      const chat = await post(pooling, '/v1/chat/completions', {
+        model: 'bge-m3',
+        messages: [{ role: 'user', content: 'x' }],
+      });
+      assert.equal(chat.status, 400);
+      assert.deepEqual(JSON.parse(chat.text).error, {
+        message: 'The model does not support Chat Completions API',
+        type: 'BadRequestError',
+        param: null,
+        code: 400,
+      });
+      assert.equal((await post(pooling, '/v1/completions', { prompt: 'x' })).status, 400);
+      assert.equal((await post(generate, '/v1/completions', { prompt: 'x', max_tokens: 1 })).status, 200);
+      const refused = await post(generate, '/v1/embeddings', { input: 'x' });
+      assert.equal(refused.status, 400);
+      assert.equal(JSON.parse(refused.text).error.message, 'The model does not support Embeddings API');
+    } finally {
+      await Promise.all([pooling.close(), generate.close()]);
     }
-    assert.equal(count, 1);
-    assert.equal(replica.context.engine.scheduler.running.length, 0);
   });
 });
 

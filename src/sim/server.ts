@@ -8,14 +8,30 @@ import { drawFailure, forcedStatus } from './failures.ts';
 import { parseFakeMetrics } from './fake-metrics.ts';
 import { handleGeneration } from './generate.ts';
 import { readJson, sendError, sendText } from './http-io.ts';
+import type { Runner } from './options.ts';
 
 type Handler = (context: ReplicaContext, req: IncomingMessage, res: ServerResponse) => Promise<void> | void;
 
+interface InferenceEndpoint {
+  handler: Handler;
+  /** The runner that serves it (besides `auto`), and the API's name in vLLM's refusal from the other one. */
+  runner: Exclude<Runner, 'auto'>;
+  api: string;
+}
+
 /** Endpoints that run inference, where injected failures apply. */
-const inference: Record<string, Handler> = {
-  '/v1/chat/completions': (context, req, res) => handleGeneration(context, 'chat', req, res),
-  '/v1/completions': (context, req, res) => handleGeneration(context, 'completion', req, res),
-  '/v1/embeddings': handleEmbeddings,
+const inference: Record<string, InferenceEndpoint> = {
+  '/v1/chat/completions': {
+    handler: (context, req, res) => handleGeneration(context, 'chat', req, res),
+    runner: 'generate',
+    api: 'Chat Completions',
+  },
+  '/v1/completions': {
+    handler: (context, req, res) => handleGeneration(context, 'completion', req, res),
+    runner: 'generate',
+    api: 'Completions',
+  },
+  '/v1/embeddings': { handler: handleEmbeddings, runner: 'pooling', api: 'Embeddings' },
 };
 
 const routes: Record<string, Handler> = {
@@ -34,8 +50,12 @@ const routes: Record<string, Handler> = {
   },
 };
 
-for (const [path, handler] of Object.entries(inference)) {
+for (const [path, { handler, runner, api }] of Object.entries(inference)) {
   routes[`POST ${path}`] = (context, req, res) => {
+    if (context.options.runner !== 'auto' && context.options.runner !== runner) {
+      req.resume();
+      return sendError(res, new SluiceError('sim_api_unsupported', { api }));
+    }
     const forced = forcedStatus(req.headers['x-return-error']);
     if (forced !== undefined) {
       req.resume();

@@ -1,60 +1,103 @@
-// `npm start` (`sluice demo`): the curl commands it prints must work as printed.
+// `npm start` (`sluice demo`): every command it prints must work as printed, run by a shell as a user would
+// paste it, and the models part must show what the quickstart promises (a chat model with a LoRA adapter and
+// an embedding model on one listener).
 
 import assert from 'node:assert/strict';
+import { execFile } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { test } from 'node:test';
-import OpenAI from 'openai';
-import { eventually, freePort, get, runCurl, SluiceChild } from './harness.ts';
+import { eventually, freePort, repositoryRoot, SluiceChild } from './harness.ts';
 
-test('the demo prints curl commands that reach its backends, and cleans up on Ctrl-C', async () => {
+interface ShellRun {
+  code: number;
+  stdout: string;
+  stderr: string;
+}
+
+/** Runs one printed command with `sh -c` from the repository root (where `npm start` runs). */
+function shell(command: string): Promise<ShellRun> {
+  return new Promise((resolve) => {
+    execFile('sh', ['-c', command], { cwd: repositoryRoot, timeout: 60_000 }, (error, stdout, stderr) => {
+      const code = error === null ? 0 : typeof error.code === 'number' ? error.code : 1;
+      resolve({ code, stdout, stderr });
+    });
+  });
+}
+
+/** What a command's answer must show, by what the command asks for. */
+function checkAnswer(command: string, stdout: string, port: number): void {
+  const url = /\s(http:\/\/\S+)/.exec(command)?.[1];
+  assert.ok(url, `a URL in ${command}`);
+  const path = new URL(url).pathname;
+  if (path.startsWith('/api/v1/') || path === '/metrics') {
+    assert.ok(stdout.length > 0, `${command} answers`);
+    return;
+  }
+  assert.equal(new URL(url).port, String(port), `${command} goes through the gateway`);
+  if (command.startsWith('npx node ')) {
+    const lines = stdout.trim().split('\n');
+    assert.equal(lines[0], 'models: llama-3.1-8b, sql-lora, bge-m3');
+    assert.match(lines[1], /^llama-3\.1-8b: \S/, 'the streamed chat has content');
+    assert.match(lines[2], /^sql-lora \(served as sql-lora-v[12] by 127\.0\.77\.\d+:8000\): \S/);
+    assert.equal(lines[3], 'bge-m3: an embedding of 1024 dimensions');
+    return;
+  }
+  const body = JSON.parse(stdout);
+  const model = /"model":"([^"]+)"/.exec(command)?.[1];
+  if (path === '/chat' || path === '/embed') {
+    assert.equal(body.pod, `${path.slice(1)}-0`, 'each path reaches its own backend');
+  } else if (path === '/v1/models') {
+    assert.deepEqual(
+      body.data.map((card: { id: string }) => card.id),
+      ['llama-3.1-8b', 'sql-lora', 'bge-m3'],
+    );
+  } else if (path === '/v1/chat/completions') {
+    assert.equal(body.object, 'chat.completion', stdout);
+    assert.equal(body.model, model, 'the answer names the model asked for (sql-lora under its rollout too)');
+  } else if (path === '/v1/embeddings') {
+    assert.equal(body.model, 'bge-m3', stdout);
+    assert.equal(body.data[0].embedding.length, 1024);
+  } else {
+    assert.fail(`an unexpected command: ${command}`);
+  }
+}
+
+test('the demo prints commands that work as printed, and cleans up on Ctrl-C', async () => {
   const port = await freePort();
   const demo = new SluiceChild(['demo', '--port', String(port), '--admin-address', '127.0.0.1:0']);
   try {
-    const commands = await eventually('the printed curl commands', async () => {
+    const commands = await eventually('the printed commands', async () => {
       if (demo.child.exitCode !== null) throw new Error(`the demo exited:\n${demo.lines.join('\n')}`);
       if (!demo.lines.some((line) => line.includes('Ctrl-C stops the demo'))) return undefined;
-      return demo.lines.map((line) => line.trim()).filter((line) => line.startsWith('curl '));
+      return demo.lines
+        .map((line) => line.trim())
+        .filter((line) => line.startsWith('curl ') || line.startsWith('npx node '));
     });
 
-    const traffic = commands
-      .map((command) => /^curl -H 'Host: ([^']+)' (http:\S+)$/.exec(command))
-      .filter((match) => match !== null);
-    assert.deepEqual(
-      traffic.map(([, host, url]) => `${host} ${new URL(url).pathname}`),
-      ['llm.example.com /chat', 'llm.example.com /embed'],
-    );
-    for (const [, host, url] of traffic) {
-      assert.equal(new URL(url).port, String(port));
-      const answer = await get(url, host);
-      assert.equal(answer.status, 200, `${url} answers`);
-      const echoed = JSON.parse(answer.body);
-      assert.equal(echoed.pod, `${new URL(url).pathname.slice(1)}-0`, 'each path reaches its own backend');
+    // Every part of the quickstart is advertised: the echo routes, each model, the client, the admin API.
+    const kinds = commands.map((command) => {
+      const model = /"model":"([^"]+)"/.exec(command)?.[1];
+      const path = new URL(/\s(http:\/\/\S+)/.exec(command)?.[1] ?? 'http://x/').pathname;
+      return command.startsWith('npx node ') ? 'openai client' : `${path}${model ? ` ${model}` : ''}`;
+    });
+    assert.deepEqual(kinds, [
+      '/chat',
+      '/embed',
+      '/v1/models',
+      '/v1/chat/completions llama-3.1-8b',
+      '/v1/chat/completions sql-lora',
+      '/v1/embeddings bge-m3',
+      'openai client',
+      '/api/v1/objects',
+      '/api/v1/changes',
+      '/metrics',
+    ]);
+
+    for (const command of commands) {
+      const run = await shell(command);
+      assert.equal(run.code, 0, `${command} exits 0:\n${run.stderr}`);
+      checkAnswer(command, run.stdout, port);
     }
-
-    // The model-serving part: the printed chat completion reaches a simulated vLLM server through the pool,
-    // and the official OpenAI client gets the same through the gateway.
-    const modelCommand = commands.find((command) => command.includes('/v1/chat/completions'));
-    assert.ok(modelCommand, 'a chat completion command is printed');
-    const completion = await runCurl(modelCommand);
-    assert.equal(completion.status, 200, completion.body);
-    assert.equal(JSON.parse(completion.body).object, 'chat.completion');
-    const baseURL = /(http:\/\/\S+)\/chat\/completions/.exec(modelCommand)?.[1];
-    const client = new OpenAI({ baseURL, apiKey: 'unused' });
-    const stream = await client.chat.completions.create({
-      model: 'llama-3.1-8b',
-      messages: [{ role: 'user', content: 'Say hello' }],
-      max_tokens: 8,
-      stream: true,
-    });
-    let chunks = 0;
-    for await (const chunk of stream) if (chunk.choices[0]?.delta.content) chunks++;
-    assert.ok(chunks > 0, 'the stream carries content');
-
-    const adminObjects = commands.find((command) => command.endsWith('/api/v1/objects'));
-    assert.ok(adminObjects, 'the admin API is advertised');
-    const objects = await get(adminObjects.slice('curl '.length));
-    assert.equal(objects.status, 200);
-    assert.match(objects.body, /"kind": "Gateway"/);
 
     const dir = demo.lines
       .find((line) => line.startsWith('The manifests are in '))
