@@ -4,6 +4,7 @@ import { readFileSync } from 'node:fs';
 import { SluiceError } from '../errors.ts';
 import { benchUsage, runBench } from './bench.ts';
 import { demoUsage, runDemo } from './demo.ts';
+import { manifestsUsage, runManifests } from './manifests.ts';
 import { runServe, serveUsage } from './serve.ts';
 import { runSim, simUsage } from './sim.ts';
 import { runValidate, validateUsage } from './validate.ts';
@@ -16,6 +17,7 @@ Commands:
   validate  check manifests and print every problem with file and line
   sim       run simulated model servers (vLLM or SGLang APIs and metrics)
   bench     compare routing strategies over simulated replicas (scheduling benchmark)
+  manifests print the objects that install Sluice in a cluster (pipe into kubectl apply -f -)
   version   print the version
   help      print this help, or "sluice help <command>"
 `;
@@ -26,6 +28,7 @@ const commandUsage: Record<string, string> = {
   validate: validateUsage,
   sim: simUsage,
   bench: benchUsage,
+  manifests: manifestsUsage,
 };
 
 function version(): string {
@@ -47,6 +50,8 @@ async function run(argv: string[]): Promise<number> {
       return 0;
     case 'bench':
       return runBench(args);
+    case 'manifests':
+      return runManifests(args, process.stdout);
     case 'version':
     case '--version':
       process.stdout.write(`sluice ${version()}\n`);

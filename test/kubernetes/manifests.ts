@@ -1,5 +1,5 @@
-// The objects the Kubernetes end-to-end tests apply: Sluice's GatewayClass and a Gateway, routes, and
-// Services whose EndpointSlices point at echo servers on 127.0.0.1.
+// The objects the Kubernetes end-to-end tests apply: Sluice's GatewayClass and a Gateway, routes, Services
+// whose EndpointSlices point at echo servers, and InferencePools over Pods.
 
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
@@ -89,6 +89,72 @@ ports:
   - name: http
     port: ${echo.port}
     protocol: TCP
+`;
+}
+
+/** An InferencePool of the Pods carrying `labels`, on `port`, optionally naming its picker ConfigMap. */
+export function inferencePool(options: {
+  name: string;
+  labels: Record<string, string>;
+  port: number;
+  pickerConfig?: string;
+}): string {
+  const annotations = options.pickerConfig
+    ? `\n  annotations:\n    sluice.dev/endpoint-picker-config: ${options.pickerConfig}`
+    : '';
+  const labels = Object.entries(options.labels)
+    .map(([key, value]) => `\n        ${key}: ${value}`)
+    .join('');
+  return `apiVersion: inference.networking.k8s.io/v1
+kind: InferencePool
+metadata:
+  name: ${options.name}
+  namespace: default${annotations}
+spec:
+  selector:
+    matchLabels:${labels}
+  targetPorts:
+    - number: ${options.port}
+`;
+}
+
+/** An HTTPRoute on the Gateway `edge` sending everything under /v1 to the InferencePool `pool`. */
+export function poolRoute(name: string, pool: string): string {
+  return `apiVersion: gateway.networking.k8s.io/v1
+kind: HTTPRoute
+metadata:
+  name: ${name}
+  namespace: default
+spec:
+  parentRefs:
+    - name: edge
+  rules:
+    - matches:
+        - path:
+            type: PathPrefix
+            value: /v1
+      backendRefs:
+        - group: inference.networking.k8s.io
+          kind: InferencePool
+          name: ${pool}
+`;
+}
+
+/** A Pod as a workload controller would create it; its address comes later, through the status subresource. */
+export function pod(name: string, labels: Record<string, string>): string {
+  const lines = Object.entries(labels)
+    .map(([key, value]) => `\n    ${key}: ${value}`)
+    .join('');
+  return `apiVersion: v1
+kind: Pod
+metadata:
+  name: ${name}
+  namespace: default
+  labels:${lines}
+spec:
+  containers:
+    - name: model-server
+      image: vllm/vllm-openai
 `;
 }
 

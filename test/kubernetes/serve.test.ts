@@ -1,6 +1,6 @@
 // `sluice serve --kubernetes` against a real kube-apiserver and etcd: traffic from what the API server
-// holds, status written back (and read back with kubectl), edits followed, and traffic kept while the
-// API server is down.
+// holds, status written back (and read back with kubectl), Gateway addresses from the Service in front of
+// Sluice, edits followed, and traffic kept while the API server is down.
 
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
@@ -90,6 +90,8 @@ await describeKubernetes(import.meta.filename, 'sluice serve --kubernetes', () =
       '127.0.0.1:0',
       '--lease-duration',
       '3',
+      '--gateway-service',
+      'default/sluice',
     ]);
   });
 
@@ -216,6 +218,52 @@ ${gateway('theirs', port + 1, 'someone-else')}`,
       );
       return resolved?.status === 'False' && resolved.reason === 'RefNotPermitted' ? true : undefined;
     });
+  });
+
+  test('Gateways report the addresses of the Service in front of Sluice', async () => {
+    const addresses = async () => {
+      const edge = await kubectlJson(['get', 'gateway', 'edge']);
+      return JSON.stringify((edge.status as { addresses?: unknown[] }).addresses);
+    };
+    const eventuallyAddresses = (what: string, expected: unknown[]) =>
+      eventually(what, async () => ((await addresses()) === JSON.stringify(expected) ? true : undefined));
+    await eventuallyAddresses('the bound address while the Service does not exist', [
+      { type: 'IPAddress', value: '127.0.0.1' },
+    ]);
+    await bed.apply(`apiVersion: v1
+kind: Service
+metadata:
+  name: sluice
+  namespace: default
+spec:
+  type: LoadBalancer
+  ports:
+    - name: http
+      port: 80
+      targetPort: 8080
+`);
+    const service = await kubectlJson(['get', 'service', 'sluice']);
+    const clusterIP = (service.spec as { clusterIP: string }).clusterIP;
+    await eventuallyAddresses('the cluster IP while the load balancer has no address', [
+      { type: 'IPAddress', value: clusterIP },
+    ]);
+    const ingress = [{ ip: '203.0.113.10' }, { hostname: 'gateway.example.com' }];
+    await bed.kubectl([
+      'patch',
+      'service',
+      'sluice',
+      '--subresource=status',
+      '--type=merge',
+      `-p=${JSON.stringify({ status: { loadBalancer: { ingress } } })}`,
+    ]);
+    await eventuallyAddresses("the load balancer's addresses", [
+      { type: 'IPAddress', value: '203.0.113.10' },
+      { type: 'Hostname', value: 'gateway.example.com' },
+    ]);
+    await bed.kubectl(['delete', 'service', 'sluice']);
+    await eventuallyAddresses('the bound address once the Service is gone', [
+      { type: 'IPAddress', value: '127.0.0.1' },
+    ]);
   });
 
   test('writes nothing when nothing changed', async () => {

@@ -42,10 +42,11 @@ export interface Testbed {
   stop(): Promise<void>;
 }
 
-/** The cache directory the build script fills (its versions pin the directory name). */
-export async function testbedDir(): Promise<string> {
+/** The cache directories the build script fills: binaries (in `bin/`) and CRDs (their versions pin the names). */
+export async function testbedDirs(): Promise<{ binaries: string; crds: string }> {
   const { stdout } = await run('bash', [join(repoRoot, '.ci', 'kube-testbed.sh'), '--print-dir']);
-  return stdout.trim();
+  const [binaries, crds] = stdout.trim().split('\n');
+  return { binaries, crds };
 }
 
 /**
@@ -53,10 +54,11 @@ export async function testbedDir(): Promise<string> {
  * make a network namespace) skip the tests only outside CI; in CI they must be there.
  */
 export async function testbedUnavailable(): Promise<string | undefined> {
-  const dir = await testbedDir();
+  const { binaries, crds } = await testbedDirs();
   let message: string | undefined;
-  if (!existsSync(join(dir, 'ready'))) {
-    message = `the Kubernetes test bed is not built (${dir}); run: bash .ci/kube-testbed.sh`;
+  const missing = [binaries, crds].filter((dir) => !existsSync(join(dir, 'ready')));
+  if (missing.length > 0) {
+    message = `the Kubernetes test bed is not built (${missing.join(', ')}); run: bash .ci/kube-testbed.sh`;
   } else if (!(await canMakeNetworkNamespace())) {
     message = 'the Kubernetes tests need a network namespace of their own (unshare --net), which needs root';
   }
@@ -192,10 +194,10 @@ export interface TestbedOptions {
 /** The CRD files to install: the chosen Gateway API channel and the Inference Extension's. */
 async function crdFiles(dir: string, channel: 'standard' | 'experimental'): Promise<string[]> {
   const list = async (sub: string) =>
-    (await readdir(join(dir, 'crds', sub)))
+    (await readdir(join(dir, sub)))
       .filter((name) => name.endsWith('.yaml'))
       .sort()
-      .map((name) => join(dir, 'crds', sub, name));
+      .map((name) => join(dir, sub, name));
   const experimental = await list('gateway-api-experimental');
   const standard = await list('gateway-api-standard');
   const standardNames = new Set(standard.map((file) => basename(file)));
@@ -208,8 +210,8 @@ async function crdFiles(dir: string, channel: 'standard' | 'experimental'): Prom
 
 /** Starts etcd and kube-apiserver, waits for /readyz, installs the CRDs. */
 export async function startTestbed(options: TestbedOptions = {}): Promise<Testbed> {
-  const binaries = join(await testbedDir(), 'bin');
-  const cacheDir = join(binaries, '..');
+  const dirs = await testbedDirs();
+  const binaries = join(dirs.binaries, 'bin');
   const work = await mkdtemp(join(tmpdir(), 'sluice-testbed-'));
   await makeCertificates(work);
   const token = `admin-${Math.random().toString(36).slice(2)}`;
@@ -329,7 +331,7 @@ export async function startTestbed(options: TestbedOptions = {}): Promise<Testbe
       return response.statusCode === 200;
     });
     await startApiServer();
-    const files = await crdFiles(cacheDir, options.gatewayApiChannel ?? 'standard');
+    const files = await crdFiles(dirs.crds, options.gatewayApiChannel ?? 'standard');
     await kubectl(['apply', '--server-side', ...files.flatMap((file) => ['-f', file])]);
     await kubectl(['wait', '--for=condition=Established', '--timeout=120s', 'crd', '--all']);
   } catch (error) {

@@ -108,6 +108,31 @@ describe('ClusterCache', () => {
     assert.equal(cache.problems()[0]?.object, 'HTTPRoute/default/a');
   });
 
+  test('an object two scopes deliver stays until neither holds it', () => {
+    const cache = new ClusterCache(() => {});
+    const served = { kind: 'Pod', apiVersion: 'v1', resource: 'pods', namespaced: true };
+    const byApp: ReflectorScope = { served, namespace: 'default', labelSelector: 'app=llama' };
+    const byTier: ReflectorScope = { served, namespace: 'default', labelSelector: 'tier=gpu' };
+    const pod = (name: string) => ({
+      apiVersion: 'v1',
+      kind: 'Pod',
+      metadata: { name, namespace: 'default', labels: { app: 'llama', tier: 'gpu' } },
+      spec: { containers: [{ name: 'vllm', image: 'vllm' }] },
+    });
+    const names = () => cache.snapshot.entries.map((entry) => entry.object.metadata.name);
+    cache.replace(byApp, [pod('a'), pod('b')]);
+    cache.replace(byTier, [pod('b')]);
+    cache.replace(byApp, [pod('a')]);
+    assert.deepEqual(names(), ['a', 'b'], 'b is still selected by tier');
+    cache.remove(byTier, pod('b'));
+    assert.deepEqual(names(), ['a']);
+    cache.upsert(byTier, pod('a'));
+    cache.forget(byApp);
+    assert.deepEqual(names(), ['a'], 'a is still selected by tier');
+    cache.forget(byTier);
+    assert.deepEqual(names(), []);
+  });
+
   test('the first snapshot is version 1 even when the cluster has nothing', () => {
     const cache = new ClusterCache(() => {});
     cache.replace(routes, []);

@@ -1,6 +1,7 @@
 // What the reflectors have seen, kept two ways: the raw objects as the API server sent them (the status
 // writer merges into those) and the admitted objects, from which each Snapshot is taken. Objects keep
-// the server's own generation, creationTimestamp and uid.
+// the server's own generation, creationTimestamp and uid. Scopes may overlap (two InferencePools
+// selecting the same Pod), so an object stays as long as any scope that delivered it still has it.
 
 import { isDeepStrictEqual } from 'node:util';
 import { log } from '../../observability/log.ts';
@@ -11,7 +12,7 @@ import { admit } from '../../resources/registry.ts';
 import type { ObjectChange } from '../../store/changelog.ts';
 import { ChangeLog } from '../../store/changelog.ts';
 import type { Snapshot, SnapshotEntry } from '../../store/snapshot.ts';
-import type { ReflectorScope, ReflectorSink } from './reflector.ts';
+import { type ReflectorScope, type ReflectorSink, scopeId } from './reflector.ts';
 
 /** An admission problem of an object read from the API server. */
 export interface ClusterProblem {
@@ -33,12 +34,6 @@ function rawKey(kind: string, object: Record<string, unknown>): string {
   const namespace = typeof metadata.namespace === 'string' ? metadata.namespace : '';
   const name = String(metadata.name ?? '');
   return namespace === '' ? `${kind}/${name}` : `${kind}/${namespace}/${name}`;
-}
-
-function inScope(key: string, scope: ReflectorScope): boolean {
-  const prefix =
-    scope.namespace === undefined ? `${scope.served.kind}/` : `${scope.served.kind}/${scope.namespace}/`;
-  return key.startsWith(prefix);
 }
 
 /**
@@ -73,6 +68,10 @@ function deepFreeze<T>(value: T): T {
 export class ClusterCache implements ReflectorSink {
   readonly changes = new ChangeLog();
   readonly #objects = new Map<string, CachedObject>();
+  /** Object key → the ids of the scopes that hold it. */
+  readonly #holders = new Map<string, Set<string>>();
+  /** Scope id → the keys of the objects it holds. */
+  readonly #held = new Map<string, Set<string>>();
   readonly #onChange: () => void;
   /** Keys whose admitted object changed since the last snapshot. */
   #dirty = new Map<string, ObjectChange['type']>();
@@ -139,25 +138,61 @@ export class ClusterCache implements ReflectorSink {
     return [...this.#entries.values()];
   }
 
+  /** Every object admitted so far, including changes no snapshot has taken yet. */
+  admitted(): KubeObject[] {
+    return [...this.#objects.values()].flatMap((cached) => (cached.admitted ? [cached.admitted] : []));
+  }
+
   replace(scope: ReflectorScope, objects: Record<string, unknown>[]): void {
+    const id = scopeId(scope);
+    const before = this.#held.get(id) ?? new Set<string>();
     const seen = new Set<string>();
     let changed = false;
     for (const object of objects) {
-      seen.add(rawKey(scope.served.kind, object));
+      const key = rawKey(scope.served.kind, object);
+      seen.add(key);
+      this.#hold(key, id);
       changed = this.#put(scope.served.kind, object) || changed;
     }
-    for (const key of [...this.#objects.keys()]) {
-      if (inScope(key, scope) && !seen.has(key)) changed = this.#delete(key) || changed;
-    }
+    for (const key of before) if (!seen.has(key)) changed = this.#release(key, id) || changed;
     if (changed) this.#onChange();
   }
 
   upsert(scope: ReflectorScope, object: Record<string, unknown>): void {
+    this.#hold(rawKey(scope.served.kind, object), scopeId(scope));
     if (this.#put(scope.served.kind, object)) this.#onChange();
   }
 
   remove(scope: ReflectorScope, object: Record<string, unknown>): void {
-    if (this.#delete(rawKey(scope.served.kind, object))) this.#onChange();
+    if (this.#release(rawKey(scope.served.kind, object), scopeId(scope))) this.#onChange();
+  }
+
+  /** Drops what `scope` delivered (its reflector has stopped), keeping objects other scopes still hold. */
+  forget(scope: ReflectorScope): void {
+    const id = scopeId(scope);
+    let changed = false;
+    for (const key of this.#held.get(id) ?? []) changed = this.#release(key, id) || changed;
+    this.#held.delete(id);
+    if (changed) this.#onChange();
+  }
+
+  #hold(key: string, id: string): void {
+    const holders = this.#holders.get(key) ?? new Set<string>();
+    holders.add(id);
+    this.#holders.set(key, holders);
+    const held = this.#held.get(id) ?? new Set<string>();
+    held.add(key);
+    this.#held.set(id, held);
+  }
+
+  /** `id` no longer holds `key`; true when that removed an admitted object. */
+  #release(key: string, id: string): boolean {
+    this.#held.get(id)?.delete(key);
+    const holders = this.#holders.get(key);
+    holders?.delete(id);
+    if (holders && holders.size > 0) return false;
+    this.#holders.delete(key);
+    return this.#delete(key);
   }
 
   /** Stores one raw object; true when its admitted form changed. */

@@ -1,5 +1,6 @@
 // `sluice serve --kubernetes`: the Kubernetes provider → translate → data plane, the admin API, and
-// status written to the API server by whichever replica holds the leader lease.
+// status written to the API server by whichever replica holds the leader lease (with the addresses of the
+// Service in front of the replicas, when named).
 
 import type { AdminServer } from '../../admin/server.ts';
 import { startAdminServer } from '../../admin/server.ts';
@@ -12,30 +13,73 @@ import { StatusWriter } from '../../store/status.ts';
 import type { ObjectStatus } from '../../translate/types.ts';
 import { CONTROLLER_NAME } from '../../translate/types.ts';
 import { KubeClient } from './client.ts';
-import { resolveConnection } from './kubeconfig.ts';
+import { loadKubeConfig } from './kubeconfig.ts';
 import { LeaderElector } from './lease.ts';
 import type { KubernetesServeOptions } from './options.ts';
 import { KubernetesProvider } from './provider.ts';
+import { Reflector } from './reflector.ts';
+import {
+  type GatewayStatusAddress,
+  ServiceAddressFollower,
+  type ServiceName,
+  withPublishedAddresses,
+} from './service-addresses.ts';
 import { ClusterStatusWriter } from './status-writer.ts';
 
 export { parseKubernetesServeArgs } from './options.ts';
 
-/** The in-memory status writer, telling the cluster writer which objects' status changed on each apply. */
+/**
+ * The in-memory status writer: puts the Service's addresses into Gateway status, and tells the cluster
+ * writer which objects' status changed, on each apply and whenever those addresses change.
+ */
 class PublishingStatusWriter extends StatusWriter {
   onChanged: (keys: string[]) => void = () => {};
+  #translated: ReadonlyMap<string, ObjectStatus> = new Map();
+  #published: GatewayStatusAddress[] | undefined;
 
   override write(updates: ReadonlyMap<string, ObjectStatus>): string[] {
-    const changed = super.write(updates);
+    this.#translated = updates;
+    const changed = super.write(this.#published ? withPublishedAddresses(updates, this.#published) : updates);
     if (changed.length > 0) this.onChanged(changed);
     return changed;
   }
+
+  /** The addresses Gateways report from now on; undefined: the ones each replica binds. */
+  publish(addresses: GatewayStatusAddress[] | undefined): void {
+    this.#published = addresses;
+    this.write(this.#translated);
+  }
+}
+
+/** A reflector of the one Service in front of the replicas, feeding its addresses to `statuses`. */
+function followGatewayService(
+  client: KubeClient,
+  service: ServiceName,
+  statuses: PublishingStatusWriter,
+): Reflector {
+  const follower = new ServiceAddressFollower((addresses) => {
+    log.info('Gateways without spec.addresses report the addresses of the Service in front of Sluice', {
+      service: `${service.namespace}/${service.name}`,
+      addresses: addresses?.map((address) => address.value) ?? 'none yet; the ones each replica binds',
+    });
+    statuses.publish(addresses);
+  });
+  const served = { kind: 'Service', apiVersion: 'v1', resource: 'services', namespaced: true };
+  const scope = { served, namespace: service.namespace, fieldSelector: `metadata.name=${service.name}` };
+  return new Reflector(client, scope, follower);
 }
 
 /** Starts everything and resolves once the cluster's objects are listed and the first configuration applied. */
 export async function startKubernetesGateway(options: KubernetesServeOptions): Promise<RunningGateway> {
-  const client = new KubeClient(resolveConnection(options.kubeconfig, options.context));
-  const provider = new KubernetesProvider(client, { namespaces: options.namespaces });
+  const client = new KubeClient(loadKubeConfig(options.kubeconfig, options.context));
+  const provider = new KubernetesProvider(client, {
+    namespaces: options.namespaces,
+    controllerName: CONTROLLER_NAME,
+  });
   const statuses = new PublishingStatusWriter();
+  const gatewayService = options.gatewayService
+    ? followGatewayService(client, options.gatewayService, statuses)
+    : undefined;
   const dataPlane = new DataPlane({ log });
   const reconciler = new Reconciler(
     () => provider.snapshot,
@@ -71,12 +115,14 @@ export async function startKubernetesGateway(options: KubernetesServeOptions): P
       changes: provider.cache.changes,
       applied: () => reconciler.applied,
     });
+    gatewayService?.start();
     await provider.start(() => reconciler.schedule());
+    await gatewayService?.settled;
   } catch (error) {
+    await gatewayService?.stop();
     await provider.close();
     await admin?.close();
     await dataPlane.close();
-    await client.close();
     throw error;
   }
   const adminAddress = formatHostPort(admin.address, admin.port);
@@ -89,6 +135,7 @@ export async function startKubernetesGateway(options: KubernetesServeOptions): P
     adminAddress,
     applied: () => reconciler.applied,
     async close() {
+      await gatewayService?.stop();
       await provider.close();
       await reconciler.idle();
       // Release the lease before the last writes stop, so the next leader starts at once.
@@ -97,7 +144,6 @@ export async function startKubernetesGateway(options: KubernetesServeOptions): P
       await writer.idle();
       await dataPlane.close();
       await admin.close();
-      await client.close();
       log.info('stopped');
     },
   };

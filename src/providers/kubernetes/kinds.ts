@@ -9,8 +9,8 @@ export interface WatchedKind {
   resource: string;
   /** apiVersions to read it as, preferred first: the first one the server serves is watched. */
   apiVersions: readonly string[];
-  /** Watched only when this kind (listed earlier) is served too: Pods matter only to InferencePools. */
-  onlyWith?: string;
+  /** Never watched whole: only the objects other objects refer to or select (see dependents.ts). */
+  referenced?: boolean;
 }
 
 const gateway = 'gateway.networking.k8s.io';
@@ -34,8 +34,8 @@ export const watchedKinds: readonly WatchedKind[] = [
   { kind: 'Namespace', resource: 'namespaces', apiVersions: ['v1'] },
   { kind: 'Service', resource: 'services', apiVersions: ['v1'] },
   { kind: 'EndpointSlice', resource: 'endpointslices', apiVersions: ['discovery.k8s.io/v1'] },
-  { kind: 'Secret', resource: 'secrets', apiVersions: ['v1'] },
-  { kind: 'ConfigMap', resource: 'configmaps', apiVersions: ['v1'] },
+  { kind: 'Secret', resource: 'secrets', apiVersions: ['v1'], referenced: true },
+  { kind: 'ConfigMap', resource: 'configmaps', apiVersions: ['v1'], referenced: true },
   { kind: 'InferencePool', resource: 'inferencepools', apiVersions: ['inference.networking.k8s.io/v1'] },
   {
     kind: 'InferenceObjective',
@@ -47,7 +47,7 @@ export const watchedKinds: readonly WatchedKind[] = [
     resource: 'inferencemodelrewrites',
     apiVersions: ['llm-d.ai/v1alpha2', 'inference.networking.x-k8s.io/v1alpha2'],
   },
-  { kind: 'Pod', resource: 'pods', apiVersions: ['v1'], onlyWith: 'InferencePool' },
+  { kind: 'Pod', resource: 'pods', apiVersions: ['v1'], referenced: true },
 ];
 
 /** A kind as this API server serves it. */
@@ -56,6 +56,7 @@ export interface ServedKind {
   apiVersion: string;
   resource: string;
   namespaced: boolean;
+  referenced?: boolean;
 }
 
 /** `/api/v1` or `/apis/<group>/<version>`. */
@@ -69,11 +70,6 @@ export function collectionPath(served: ServedKind, namespace?: string): string {
   return `${apiBase(served.apiVersion)}${scope}/${served.resource}`;
 }
 
-/** The path of one object of a served kind. */
-export function objectPath(served: ServedKind, name: string, namespace?: string): string {
-  return `${collectionPath(served, namespace)}/${encodeURIComponent(name)}`;
-}
-
 /** Resource name → namespaced, for one apiVersion; undefined when the server does not serve it. */
 async function servedResources(
   client: KubeClient,
@@ -81,7 +77,7 @@ async function servedResources(
 ): Promise<Map<string, boolean> | undefined> {
   let list: Record<string, unknown>;
   try {
-    list = await client.json('GET', apiBase(apiVersion));
+    list = await client.get(apiBase(apiVersion));
   } catch (error) {
     if (error instanceof KubeApiError && error.httpStatus === 404) return undefined;
     throw error;
@@ -110,14 +106,18 @@ export async function discoverKinds(
   const missing: WatchedKind[] = [];
   for (const kind of kinds) {
     const apiVersion = kind.apiVersions.find((candidate) => byVersion.get(candidate)?.has(kind.resource));
-    const wanted =
-      kind.onlyWith === undefined || served.some((candidate) => candidate.kind === kind.onlyWith);
-    if (apiVersion === undefined || !wanted) {
+    if (apiVersion === undefined) {
       missing.push(kind);
       continue;
     }
     const namespaced = byVersion.get(apiVersion)?.get(kind.resource) ?? false;
-    served.push({ kind: kind.kind, apiVersion, resource: kind.resource, namespaced });
+    served.push({
+      kind: kind.kind,
+      apiVersion,
+      resource: kind.resource,
+      namespaced,
+      ...(kind.referenced && { referenced: true }),
+    });
   }
   return { served, missing };
 }

@@ -1,10 +1,11 @@
 import assert from 'node:assert/strict';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import type { RequestOptions } from 'node:https';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { SluiceError } from '../../errors.ts';
-import { kubeconfigConnection } from './kubeconfig.ts';
+import { loadKubeConfig } from './kubeconfig.ts';
 
 let dir: string;
 
@@ -48,41 +49,60 @@ contexts:
   context: {cluster: c2, user: cert-user}
 `;
 
-describe('kubeconfigConnection', () => {
-  test('reads the current context: server, inline CA and token', async () => {
-    const connection = kubeconfigConnection(await kubeconfig('a.yaml', two));
-    assert.equal(connection.server, 'https://127.0.0.1:6443');
-    assert.equal(connection.ca, 'CA PEM');
-    assert.equal(connection.token?.(), 'abc');
-    assert.equal(connection.insecure, false);
+/** What the library puts on a request made with `file`'s credentials. */
+async function requestOptions(file: string, context?: string): Promise<RequestOptions> {
+  const options: RequestOptions = {};
+  await loadKubeConfig(file, context).applyToHTTPSOptions(options);
+  return options;
+}
+
+function isConfigError(pattern: RegExp) {
+  return (error: unknown) =>
+    error instanceof SluiceError && error.code === 'kube_config_invalid' && pattern.test(error.message);
+}
+
+describe('loadKubeConfig', () => {
+  test('uses the current context: its server, CA and token', async () => {
+    const file = await kubeconfig('a.yaml', two);
+    assert.equal(loadKubeConfig(file).getCurrentCluster()?.server, 'https://127.0.0.1:6443');
+    const options = await requestOptions(file);
+    assert.equal(String(options.ca), 'CA PEM');
+    assert.deepEqual(options.headers, { Authorization: 'Bearer abc' });
   });
 
-  test('reads a named context with a client certificate file relative to the kubeconfig', async () => {
+  test('switches to a named context, reading a client certificate file relative to the kubeconfig', async () => {
     await writeFile(join(dir, 'cert.pem'), 'CERT PEM');
-    const connection = kubeconfigConnection(await kubeconfig('b.yaml', two), 'two');
-    assert.equal(connection.cert, 'CERT PEM');
-    assert.equal(connection.key, 'KEY PEM');
-    assert.equal(connection.insecure, true);
-    assert.equal(connection.token, undefined);
+    const file = await kubeconfig('b.yaml', two);
+    assert.equal(loadKubeConfig(file, 'two').getCurrentCluster()?.server, 'https://10.0.0.1:443');
+    const options = await requestOptions(file, 'two');
+    assert.equal(String(options.cert), 'CERT PEM');
+    assert.equal(String(options.key), 'KEY PEM');
+    assert.equal(options.rejectUnauthorized, false);
   });
 
   test('says which context is missing', async () => {
     const file = await kubeconfig('c.yaml', two);
-    assert.throws(
-      () => kubeconfigConnection(file, 'three'),
-      (error: unknown) => error instanceof SluiceError && /no context named "three"/.test(error.message),
-    );
+    assert.throws(() => loadKubeConfig(file, 'three'), isConfigError(/no context named "three"/));
   });
 
-  test('refuses exec plugins with a clear message', async () => {
-    const file = await kubeconfig(
-      'd.yaml',
-      two.replace('    token: abc', '    exec: {command: aws, apiVersion: client.authentication.k8s.io/v1}'),
-    );
-    assert.throws(
-      () => kubeconfigConnection(file),
-      (error: unknown) =>
-        error instanceof SluiceError && error.code === 'kube_config_invalid' && /exec/.test(error.message),
-    );
+  test('asks for --context when the file has no current context', async () => {
+    const file = await kubeconfig('d.yaml', two.replace('current-context: one\n', ''));
+    assert.throws(() => loadKubeConfig(file), isConfigError(/--context/));
+  });
+
+  test('reports a file it cannot read as a configuration problem', () => {
+    assert.throws(() => loadKubeConfig(join(dir, 'missing.yaml')), isConfigError(/missing\.yaml/));
+  });
+
+  test('reads $KUBECONFIG when no file is named', async () => {
+    const file = await kubeconfig('e.yaml', two);
+    const saved = process.env.KUBECONFIG;
+    process.env.KUBECONFIG = file;
+    try {
+      assert.equal(loadKubeConfig(undefined, 'two').getCurrentCluster()?.server, 'https://10.0.0.1:443');
+    } finally {
+      if (saved === undefined) delete process.env.KUBECONFIG;
+      else process.env.KUBECONFIG = saved;
+    }
   });
 });

@@ -5,9 +5,9 @@
 
 import { setTimeout as sleep } from 'node:timers/promises';
 import { isDeepStrictEqual } from 'node:util';
+import { CoordinationV1Api, type V1Lease, type V1LeaseSpec, V1MicroTime } from '@kubernetes/client-node';
 import { log } from '../../observability/log.ts';
-import { isPlainObject } from '../../resources/check.ts';
-import { KubeApiError, type KubeClient } from './client.ts';
+import { KubeApiError, type KubeClient, kubeCall } from './client.ts';
 
 export interface LeaderElectionOptions {
   namespace: string;
@@ -19,11 +19,6 @@ export interface LeaderElectionOptions {
   onLeading(leading: boolean): void;
 }
 
-/** Lease times are MicroTime: RFC 3339 with exactly six fractional digits. */
-function microTime(date: Date): string {
-  return date.toISOString().replace(/\.(\d{3})Z$/, '.$1000Z');
-}
-
 function isAbsent(error: unknown): boolean {
   return error instanceof KubeApiError && error.httpStatus === 404;
 }
@@ -32,12 +27,11 @@ function isConflict(error: unknown): boolean {
   return error instanceof KubeApiError && error.httpStatus === 409;
 }
 
-type LeaseSpec = Record<string, unknown>;
-
 export class LeaderElector {
-  readonly #client: KubeClient;
+  readonly #leases: CoordinationV1Api;
   readonly #options: LeaderElectionOptions;
   readonly #stop = new AbortController();
+  /** `leases/namespace/name`, for messages. */
   readonly #path: string;
   /** How often to try to acquire or renew. */
   readonly #retryMs: number;
@@ -46,16 +40,17 @@ export class LeaderElector {
   #leading = false;
   #lastRenewed = 0;
   /** The lease spec last seen and when (on this clock) it was seen to change. */
-  #observed: { spec: LeaseSpec; at: number } | undefined;
+  #observed: { spec: V1LeaseSpec; at: number } | undefined;
   #running: Promise<void> | undefined;
 
   constructor(client: KubeClient, options: LeaderElectionOptions) {
-    this.#client = client;
     this.#options = options;
     const { namespace, name, leaseDurationSeconds } = options;
-    this.#path = `/apis/coordination.k8s.io/v1/namespaces/${namespace}/leases/${encodeURIComponent(name)}`;
+    this.#path = `leases/${namespace}/${name}`;
     this.#retryMs = Math.max(100, (leaseDurationSeconds * 1000) / 5);
     this.#renewDeadlineMs = (leaseDurationSeconds * 1000 * 2) / 3;
+    // A request that hangs past the renew deadline must not keep a leader believing it still leads.
+    this.#leases = new CoordinationV1Api(client.configuration(this.#renewDeadlineMs));
   }
 
   start(): void {
@@ -97,52 +92,67 @@ export class LeaderElector {
     }
   }
 
+  #read(): Promise<V1Lease> {
+    const { namespace, name } = this.#options;
+    return kubeCall('GET', this.#path, () => this.#leases.readNamespacedLease({ name, namespace }));
+  }
+
+  #replace(lease: V1Lease, spec: V1LeaseSpec): Promise<V1Lease> {
+    const { namespace, name } = this.#options;
+    return kubeCall('PUT', this.#path, () =>
+      this.#leases.replaceNamespacedLease({ name, namespace, body: { ...lease, spec } }),
+    );
+  }
+
   async #tryAcquireOrRenew(): Promise<void> {
     const now = new Date();
-    const { identity, leaseDurationSeconds } = this.#options;
-    let lease: Record<string, unknown>;
+    const { identity, leaseDurationSeconds, namespace, name } = this.#options;
+    let lease: V1Lease;
     try {
-      lease = await this.#client.json('GET', this.#path);
+      lease = await this.#read();
     } catch (error) {
       if (!isAbsent(error)) throw error;
-      await this.#client.json('POST', this.#path.slice(0, this.#path.lastIndexOf('/')), {
-        apiVersion: 'coordination.k8s.io/v1',
-        kind: 'Lease',
-        metadata: { name: this.#options.name, namespace: this.#options.namespace },
-        spec: {
-          holderIdentity: identity,
-          leaseDurationSeconds,
-          acquireTime: microTime(now),
-          renewTime: microTime(now),
-          leaseTransitions: 0,
-        },
-      });
+      await kubeCall('POST', this.#path, () =>
+        this.#leases.createNamespacedLease({
+          namespace,
+          body: {
+            apiVersion: 'coordination.k8s.io/v1',
+            kind: 'Lease',
+            metadata: { name, namespace },
+            spec: {
+              holderIdentity: identity,
+              leaseDurationSeconds,
+              acquireTime: new V1MicroTime(now),
+              renewTime: new V1MicroTime(now),
+              leaseTransitions: 0,
+            },
+          },
+        }),
+      );
       this.#renewed(now);
       return;
     }
-    const spec: LeaseSpec = isPlainObject(lease.spec) ? lease.spec : {};
+    const spec = lease.spec ?? {};
     if (!this.#observed || !isDeepStrictEqual(this.#observed.spec, spec)) {
       this.#observed = { spec, at: now.getTime() };
     }
-    const holder = typeof spec.holderIdentity === 'string' ? spec.holderIdentity : '';
-    const duration =
-      typeof spec.leaseDurationSeconds === 'number' ? spec.leaseDurationSeconds : leaseDurationSeconds;
+    const holder = spec.holderIdentity ?? '';
+    const duration = spec.leaseDurationSeconds ?? leaseDurationSeconds;
     const expired = now.getTime() > this.#observed.at + duration * 1000;
     if (holder !== identity && holder !== '' && !expired) {
       if (this.#leading) this.#setLeading(false);
       return;
     }
-    const transitions = typeof spec.leaseTransitions === 'number' ? spec.leaseTransitions : 0;
     const taking = holder !== identity;
-    await this.#client.json('PUT', this.#path, {
-      ...lease,
-      spec: {
-        ...spec,
-        holderIdentity: identity,
-        leaseDurationSeconds,
-        renewTime: microTime(now),
-        ...(taking && { acquireTime: microTime(now), leaseTransitions: transitions + 1 }),
-      },
+    await this.#replace(lease, {
+      ...spec,
+      holderIdentity: identity,
+      leaseDurationSeconds,
+      renewTime: new V1MicroTime(now),
+      ...(taking && {
+        acquireTime: new V1MicroTime(now),
+        leaseTransitions: (spec.leaseTransitions ?? 0) + 1,
+      }),
     });
     this.#renewed(now);
   }
@@ -154,12 +164,14 @@ export class LeaderElector {
 
   /** Gives the lease up: no holder, and a one-second duration, as client-go's ReleaseOnCancel does. */
   async #release(): Promise<void> {
-    const lease = await this.#client.json('GET', this.#path);
-    const spec: LeaseSpec = isPlainObject(lease.spec) ? lease.spec : {};
+    const lease = await this.#read();
+    const spec = lease.spec ?? {};
     if (spec.holderIdentity !== this.#options.identity) return;
-    await this.#client.json('PUT', this.#path, {
-      ...lease,
-      spec: { ...spec, holderIdentity: '', leaseDurationSeconds: 1, renewTime: microTime(new Date()) },
+    await this.#replace(lease, {
+      ...spec,
+      holderIdentity: '',
+      leaseDurationSeconds: 1,
+      renewTime: new V1MicroTime(new Date()),
     });
   }
 

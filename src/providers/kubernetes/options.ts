@@ -1,16 +1,20 @@
-// `sluice serve --kubernetes` flags: where the API server is, what to watch, and the leader lease.
+// `sluice serve --kubernetes` flags: where the API server is, what to watch, the leader lease, and the
+// Service whose addresses Gateways report.
 
 import { existsSync, readFileSync } from 'node:fs';
 import { hostname } from 'node:os';
 import type { ParseArgsOptionsConfig } from 'node:util';
 import { parseFlags, usageError } from '../../cli/args.ts';
 import { type ListenOptions, listenFlags, listenOptions } from '../../cli/serve.ts';
+import type { ServiceName } from './service-addresses.ts';
 
 export interface KubernetesServeOptions extends ListenOptions {
   kubeconfig?: string;
   context?: string;
   namespaces: string[];
   lease: { namespace: string; name: string; durationSeconds: number; identity: string };
+  /** The Service in front of the replicas; Gateways without spec.addresses report its addresses. */
+  gatewayService?: ServiceName;
 }
 
 const kubernetesFlags: ParseArgsOptionsConfig = {
@@ -22,6 +26,7 @@ const kubernetesFlags: ParseArgsOptionsConfig = {
   'lease-name': { type: 'string', default: 'sluice-leader' },
   'lease-duration': { type: 'string', default: '15' },
   identity: { type: 'string' },
+  'gateway-service': { type: 'string' },
 };
 
 const podNamespaceFile = '/var/run/secrets/kubernetes.io/serviceaccount/namespace';
@@ -36,6 +41,16 @@ function optionalString(value: unknown): string | undefined {
   return typeof value === 'string' && value !== '' ? value : undefined;
 }
 
+/** `NAMESPACE/NAME`, or `NAME` in `defaultNamespace`. */
+function serviceName(value: string, defaultNamespace: string): ServiceName {
+  const parts = value.split('/');
+  const valid = parts.length <= 2 && parts.every((part) => /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/.test(part));
+  if (!valid) throw usageError(`--gateway-service must be NAMESPACE/NAME or NAME, not "${value}"`);
+  return parts.length === 2
+    ? { namespace: parts[0], name: parts[1] }
+    : { namespace: defaultNamespace, name: value };
+}
+
 export function parseKubernetesServeArgs(args: string[]): KubernetesServeOptions {
   const flags = parseFlags(args, { ...listenFlags, ...kubernetesFlags });
   const durationSeconds = Number(flags['lease-duration']);
@@ -44,13 +59,16 @@ export function parseKubernetesServeArgs(args: string[]): KubernetesServeOptions
   }
   const kubeconfig = optionalString(flags.kubeconfig);
   const context = optionalString(flags.context);
+  const ownNamespace = podNamespace() ?? 'default';
+  const gatewayService = optionalString(flags['gateway-service']);
   return {
     ...listenOptions(flags),
     ...(kubeconfig !== undefined && { kubeconfig }),
     ...(context !== undefined && { context }),
+    ...(gatewayService !== undefined && { gatewayService: serviceName(gatewayService, ownNamespace) }),
     namespaces: (flags.namespace ?? []) as string[],
     lease: {
-      namespace: optionalString(flags['lease-namespace']) ?? podNamespace() ?? 'default',
+      namespace: optionalString(flags['lease-namespace']) ?? ownNamespace,
       name: String(flags['lease-name']),
       durationSeconds,
       identity: optionalString(flags.identity) ?? process.env.POD_NAME ?? `${hostname()}-${process.pid}`,

@@ -1,18 +1,30 @@
 // The Kubernetes provider: finds which kinds the API server serves, runs one reflector per kind (per
-// namespace when restricted) into the cluster cache, and tells the apply loop when the snapshot moved.
+// namespace when restricted) into the cluster cache, keeps one reflector per Pod selector and per
+// referenced Secret or ConfigMap in step with the objects that name them, and tells the apply loop when
+// the snapshot moved.
 
 import { log } from '../../observability/log.ts';
 import type { Snapshot, SnapshotEntry } from '../../store/snapshot.ts';
+import { CONTROLLER_NAME } from '../../translate/types.ts';
 import { ClusterCache, type ClusterProblem } from './cache.ts';
 import type { KubeClient } from './client.ts';
+import { dependentScopes } from './dependents.ts';
 import { discoverKinds, type ServedKind, type WatchedKind, watchedKinds } from './kinds.ts';
-import { Reflector, type ReflectorOptions } from './reflector.ts';
+import {
+  describeScope,
+  Reflector,
+  type ReflectorOptions,
+  type ReflectorScope,
+  scopeId,
+} from './reflector.ts';
 
 export interface KubernetesProviderOptions extends ReflectorOptions {
   /** Watch namespaced kinds only in these namespaces (every namespace when empty). */
   namespaces?: readonly string[];
   /** The kinds to read (tests narrow it). */
   kinds?: readonly WatchedKind[];
+  /** GatewayClasses naming this controller are Sluice's; only their Gateways' Secrets are read. */
+  controllerName?: string;
 }
 
 export class KubernetesProvider {
@@ -20,10 +32,15 @@ export class KubernetesProvider {
   readonly #options: KubernetesProviderOptions;
   readonly #cache: ClusterCache;
   #reflectors: Reflector[] = [];
+  /** Reflectors of Pods, Secrets and ConfigMaps that objects select or refer to, by scope id. */
+  readonly #dependents = new Map<string, Reflector>();
   #served: ServedKind[] = [];
   #onChange: () => void = () => {};
   #started = false;
-  #notifyPending = false;
+  #closed = false;
+  /** A change arrived that the dependents and the apply loop have not seen yet. */
+  #changedSinceSync = false;
+  #syncing: Promise<void> | undefined;
 
   constructor(client: KubeClient, options: KubernetesProviderOptions = {}) {
     this.#client = client;
@@ -44,6 +61,11 @@ export class KubernetesProvider {
     return this.#served;
   }
 
+  /** The scopes of the Pods, Secrets and ConfigMaps watched now because objects select or name them. */
+  get dependentScopes(): ReflectorScope[] {
+    return [...this.#dependents.values()].map((reflector) => reflector.scope);
+  }
+
   entries(): SnapshotEntry[] {
     return this.#cache.entries();
   }
@@ -53,8 +75,9 @@ export class KubernetesProvider {
   }
 
   /**
-   * Discovers the served kinds, lists each, then watches. Resolves once every kind has been listed
-   * (the first snapshot is complete); `onChange` runs after later changes, at most once per tick.
+   * Discovers the served kinds, lists each, then watches. Resolves once every kind has been listed and
+   * what the listed objects refer to has been read (the first snapshot is complete); `onChange` runs after
+   * later changes, at most once per tick.
    */
   async start(onChange: () => void): Promise<void> {
     const { served, missing } = await discoverKinds(this.#client, this.#options.kinds ?? watchedKinds);
@@ -62,41 +85,93 @@ export class KubernetesProvider {
       log.info('kind not served by this API server; not watched', {
         kind: kind.kind,
         apiVersions: kind.apiVersions,
-        ...(kind.onlyWith !== undefined && { needs: kind.onlyWith }),
       });
     }
     this.#served = served;
     const namespaces = this.#options.namespaces ?? [];
-    this.#reflectors = served.flatMap((kind) =>
-      kind.namespaced && namespaces.length > 0
-        ? namespaces.map(
-            (namespace) =>
-              new Reflector(this.#client, { served: kind, namespace }, this.#cache, this.#options),
-          )
-        : [new Reflector(this.#client, { served: kind }, this.#cache, this.#options)],
-    );
+    this.#reflectors = served
+      .filter((kind) => !kind.referenced)
+      .flatMap((kind) =>
+        kind.namespaced && namespaces.length > 0
+          ? namespaces.map((namespace) => this.#reflector({ served: kind, namespace }))
+          : [this.#reflector({ served: kind })],
+      );
     for (const reflector of this.#reflectors) reflector.start();
     await Promise.all(this.#reflectors.map((reflector) => reflector.listed));
+    await this.#syncDependents();
     this.#onChange = onChange;
     this.#started = true;
     log.info('watching the Kubernetes API', {
       server: this.#client.server,
       kinds: served.map((kind) => `${kind.kind} (${kind.apiVersion})`),
       ...(namespaces.length > 0 && { namespaces }),
+      referenced: this.dependentScopes.map(describeScope),
     });
   }
 
   async close(): Promise<void> {
-    await Promise.all(this.#reflectors.map((reflector) => reflector.stop()));
+    this.#closed = true;
+    await this.#syncing;
+    const reflectors = [...this.#reflectors, ...this.#dependents.values()];
+    await Promise.all(reflectors.map((reflector) => reflector.stop()));
   }
 
-  /** Coalesces a burst of watch events into one notification. */
+  #reflector(scope: ReflectorScope): Reflector {
+    return new Reflector(this.#client, scope, this.#cache, this.#options);
+  }
+
+  /**
+   * Starts the reflectors of what the cached objects select or refer to and stops the rest, until that
+   * brings no change. Resolves once each new one has listed (or failed to), so a snapshot never shows a
+   * Gateway without the Secret it names only because that Secret was not read yet.
+   */
+  async #syncDependents(): Promise<void> {
+    do {
+      this.#changedSinceSync = false;
+      await this.#syncDependentsOnce();
+    } while (this.#changedSinceSync && !this.#closed);
+  }
+
+  async #syncDependentsOnce(): Promise<void> {
+    const wanted = new Map(
+      dependentScopes(this.#cache.admitted(), {
+        served: this.#served,
+        controllerName: this.#options.controllerName ?? CONTROLLER_NAME,
+        namespaces: this.#options.namespaces ?? [],
+      }).map((scope) => [scopeId(scope), scope]),
+    );
+    const stopped = [...this.#dependents].filter(([id]) => !wanted.has(id));
+    for (const [id] of stopped) this.#dependents.delete(id);
+    const started: Reflector[] = [];
+    for (const [id, scope] of wanted) {
+      if (this.#dependents.has(id)) continue;
+      const reflector = this.#reflector(scope);
+      this.#dependents.set(id, reflector);
+      started.push(reflector);
+      reflector.start();
+    }
+    await Promise.all(
+      stopped.map(async ([, reflector]) => {
+        await reflector.stop();
+        this.#cache.forget(reflector.scope);
+      }),
+    );
+    await Promise.all(started.map((reflector) => reflector.settled));
+  }
+
+  /** Coalesces a burst of watch events into one dependents sync and one notification. */
   #changed(): void {
-    if (!this.#started || this.#notifyPending) return;
-    this.#notifyPending = true;
-    setImmediate(() => {
-      this.#notifyPending = false;
-      this.#onChange();
+    this.#changedSinceSync = true;
+    if (!this.#started || this.#syncing) return;
+    this.#syncing = new Promise((resolve) => setImmediate(resolve)).then(async () => {
+      try {
+        await this.#syncDependents();
+      } catch (error) {
+        log.error('cannot start or stop the watches of referenced objects', { error: String(error) });
+      } finally {
+        this.#syncing = undefined;
+      }
+      if (!this.#closed) this.#onChange();
     });
   }
 }

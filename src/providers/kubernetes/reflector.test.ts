@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { after, before, describe, test } from 'node:test';
+import { KubeConfig } from '@kubernetes/client-node';
 import { KubeClient } from './client.ts';
 import type { ServedKind } from './kinds.ts';
 import { Reflector, type ReflectorScope, type ReflectorSink } from './reflector.ts';
@@ -52,7 +53,7 @@ describe('Reflector', () => {
   before(async () => {
     server = createServer((req, res) => {
       const query = new URL(req.url ?? '/', 'http://x').searchParams;
-      if (query.get('watch') !== '1') {
+      if (query.get('watch') !== 'true') {
         lists++;
         seen.push('list');
         const items =
@@ -94,7 +95,14 @@ describe('Reflector', () => {
   });
 
   test('lists, relists on 410 Gone, resumes from bookmarks and delivers every event', async () => {
-    const client = new KubeClient({ server: url, insecure: false });
+    const config = new KubeConfig();
+    config.loadFromOptions({
+      clusters: [{ name: 'fake', server: url, skipTLSVerify: true }],
+      users: [{ name: 'anyone' }],
+      contexts: [{ name: 'fake', cluster: 'fake', user: 'anyone' }],
+      currentContext: 'fake',
+    });
+    const client = new KubeClient(config);
     const sink = new RecordingSink();
     const reflector = new Reflector(client, { served: services }, sink, {
       backoffMs: { initial: 10, max: 20 },
@@ -103,7 +111,6 @@ describe('Reflector', () => {
     await reflector.listed;
     await sink.until(4);
     await reflector.stop();
-    await client.close();
     assert.deepEqual(sink.events, ['list a,b', 'list b,c', 'remove b', 'upsert d']);
     assert.deepEqual(seen.slice(0, 5), [
       'list',

@@ -1,10 +1,11 @@
-// One kind's list-then-watch loop (a reflector, as client-go calls it): list, watch from the list's
-// resourceVersion with bookmarks, relist when the server says 410 Gone, reconnect with backoff on failure.
+// One scope's list-then-watch loop (a reflector, as client-go calls it) — a kind, maybe one namespace, maybe
+// label or field selectors: list, watch from the list's resourceVersion with bookmarks, relist when the
+// server says 410 Gone, reconnect with backoff on failure.
 
 import { setTimeout as sleep } from 'node:timers/promises';
 import { log } from '../../observability/log.ts';
 import { isPlainObject } from '../../resources/check.ts';
-import { KubeApiError, type KubeClient } from './client.ts';
+import { KubeApiError, type KubeClient, type WatchEvent } from './client.ts';
 import { collectionPath, type ServedKind } from './kinds.ts';
 
 /** Where a reflector delivers what it sees. Objects are raw, as the API server sent them. */
@@ -19,6 +20,23 @@ export interface ReflectorScope {
   served: ServedKind;
   /** One namespace, or every namespace (and cluster-scoped kinds) when undefined. */
   namespace?: string;
+  /** Only the objects with these labels (`key=value,…`), as the API's `labelSelector`. */
+  labelSelector?: string;
+  /** Only the objects whose fields match (`metadata.name=…`), as the API's `fieldSelector`. */
+  fieldSelector?: string;
+}
+
+/** A scope's identity: two reflectors of equal scopes would see the same objects. */
+export function scopeId(scope: ReflectorScope): string {
+  const { served, namespace = '', labelSelector = '', fieldSelector = '' } = scope;
+  return [served.kind, namespace, labelSelector, fieldSelector].join('|');
+}
+
+/** How a scope reads in logs: `Pod in default (app=llama)`. */
+export function describeScope(scope: ReflectorScope): string {
+  const selectors = [scope.labelSelector, scope.fieldSelector].filter((selector) => selector !== undefined);
+  const where = scope.namespace === undefined ? '' : ` in ${scope.namespace}`;
+  return `${scope.served.kind}${where}${selectors.length > 0 ? ` (${selectors.join(', ')})` : ''}`;
 }
 
 export interface ReflectorOptions {
@@ -53,7 +71,9 @@ export class Reflector {
   readonly #options: Required<ReflectorOptions>;
   readonly #stop = new AbortController();
   readonly #listed: Promise<void>;
+  readonly #settled: Promise<void>;
   #markListed: () => void = () => {};
+  #markSettled: () => void = () => {};
   #running: Promise<void> | undefined;
 
   constructor(
@@ -69,6 +89,13 @@ export class Reflector {
     this.#listed = new Promise((resolve) => {
       this.#markListed = resolve;
     });
+    this.#settled = new Promise((resolve) => {
+      this.#markSettled = resolve;
+    });
+  }
+
+  get scope(): ReflectorScope {
+    return this.#scope;
   }
 
   /** Resolves once the first list has been delivered. */
@@ -76,9 +103,13 @@ export class Reflector {
     return this.#listed;
   }
 
+  /** Resolves once the first list has been delivered or has failed: what there is to know now is known. */
+  get settled(): Promise<void> {
+    return this.#settled;
+  }
+
   get #name(): string {
-    const { served, namespace } = this.#scope;
-    return namespace === undefined ? served.kind : `${served.kind} in ${namespace}`;
+    return describeScope(this.#scope);
   }
 
   start(): void {
@@ -106,6 +137,7 @@ export class Reflector {
         if (resourceVersion === undefined) {
           resourceVersion = await this.#list(signal);
           this.#markListed();
+          this.#markSettled();
         }
         resourceVersion = await this.#watch(resourceVersion, signal, recovered);
       } catch (error) {
@@ -115,6 +147,7 @@ export class Reflector {
           resourceVersion = undefined;
           continue;
         }
+        this.#markSettled();
         if (!failing) {
           log.warn('cannot list or watch the Kubernetes API; the last configuration keeps serving', {
             kind: this.#name,
@@ -128,6 +161,15 @@ export class Reflector {
     }
   }
 
+  /** `labelSelector` and `fieldSelector`, for lists and watches alike. */
+  #selectors(): Record<string, string> {
+    const { labelSelector, fieldSelector } = this.#scope;
+    return {
+      ...(labelSelector !== undefined && { labelSelector }),
+      ...(fieldSelector !== undefined && { fieldSelector }),
+    };
+  }
+
   /** Lists every page and delivers the whole set; returns the list's resourceVersion. */
   async #list(signal: AbortSignal): Promise<string> {
     const base = collectionPath(this.#scope.served, this.#scope.namespace);
@@ -135,9 +177,9 @@ export class Reflector {
     let continueToken: string | undefined;
     let resourceVersion = '';
     do {
-      const query = new URLSearchParams({ limit: String(this.#options.pageSize) });
+      const query = new URLSearchParams({ ...this.#selectors(), limit: String(this.#options.pageSize) });
       if (continueToken !== undefined) query.set('continue', continueToken);
-      const page = await this.#client.json('GET', `${base}?${query}`, undefined, signal);
+      const page = await this.#client.get(`${base}?${query}`, signal);
       for (const item of Array.isArray(page.items) ? page.items : []) {
         // List items carry no apiVersion and kind; the watch events do. Make both alike.
         if (isPlainObject(item)) {
@@ -158,34 +200,27 @@ export class Reflector {
    * `opened` runs once the server has accepted the watch.
    */
   async #watch(resourceVersion: string, signal: AbortSignal, opened: () => void): Promise<string> {
-    const query = new URLSearchParams({
-      watch: '1',
+    const path = collectionPath(this.#scope.served, this.#scope.namespace);
+    let latest = resourceVersion;
+    const event = ({ type, object }: WatchEvent) => {
+      if (type === 'ERROR') {
+        const code = Number(object.code);
+        if (code === 410) throw new GoneError();
+        throw new KubeApiError('GET', path, code, String(object.reason ?? ''), String(object.message ?? ''));
+      }
+      if (type === 'ADDED' || type === 'MODIFIED') this.#sink.upsert(this.#scope, object);
+      else if (type === 'DELETED') this.#sink.remove(this.#scope, object);
+      latest = resourceVersionOf(object) ?? latest;
+    };
+    const query = {
+      ...this.#selectors(),
       allowWatchBookmarks: 'true',
       resourceVersion,
       timeoutSeconds: String(this.#options.watchTimeoutSeconds),
-    });
-    const path = `${collectionPath(this.#scope.served, this.#scope.namespace)}?${query}`;
-    let latest = resourceVersion;
+    };
     // The server ends each watch after timeoutSeconds; silence well past that means the connection died.
     const idleTimeoutMs = (this.#options.watchTimeoutSeconds + 30) * 1000;
-    const events = await this.#client.watch(path, signal, idleTimeoutMs);
-    opened();
-    for await (const event of events) {
-      if (event.type === 'ERROR') {
-        const code = Number(event.object.code);
-        if (code === 410) throw new GoneError();
-        throw new KubeApiError(
-          'GET',
-          path,
-          code,
-          String(event.object.reason ?? ''),
-          String(event.object.message ?? ''),
-        );
-      }
-      if (event.type === 'ADDED' || event.type === 'MODIFIED') this.#sink.upsert(this.#scope, event.object);
-      else if (event.type === 'DELETED') this.#sink.remove(this.#scope, event.object);
-      latest = resourceVersionOf(event.object) ?? latest;
-    }
+    await this.#client.watch(path, query, { opened, event }, signal, idleTimeoutMs);
     return latest;
   }
 }

@@ -1,16 +1,18 @@
 // Writes Sluice's status to the API server through the status subresource: only while leading, only
 // objects whose merged status differs from the live one, with the object's resourceVersion, retrying on 409.
+// Every kind with status is a custom resource, so the library's CustomObjectsApi carries the writes.
 
 import { setTimeout as sleep } from 'node:timers/promises';
 import { isDeepStrictEqual } from 'node:util';
+import { CustomObjectsApi } from '@kubernetes/client-node';
 import { log } from '../../observability/log.ts';
 import { isPlainObject } from '../../resources/check.ts';
 import { type KubeObject, objectKey } from '../../resources/object.ts';
 import { SerialJob } from '../../store/serial.ts';
 import type { StatusWriter } from '../../store/status.ts';
 import type { ClusterCache } from './cache.ts';
-import { KubeApiError, type KubeClient } from './client.ts';
-import { objectPath, type ServedKind } from './kinds.ts';
+import { KubeApiError, type KubeClient, kubeCall } from './client.ts';
+import type { ServedKind } from './kinds.ts';
 import { mergeStatus } from './merge.ts';
 
 /** Kinds whose status Sluice writes; on taking the lead every cached object of these is checked. */
@@ -39,8 +41,21 @@ function splitKey(key: string): { kind: string; namespace?: string; name: string
     : { kind: parts[0], name: parts.slice(1).join('/') };
 }
 
+/** One object of a custom resource, as CustomObjectsApi names it. */
+interface CustomObjectRef {
+  group: string;
+  version: string;
+  plural: string;
+  name: string;
+  namespace?: string;
+}
+
+function isAbsent(error: unknown): boolean {
+  return error instanceof KubeApiError && error.httpStatus === 404;
+}
+
 export class ClusterStatusWriter {
-  readonly #client: KubeClient;
+  readonly #objects: CustomObjectsApi;
   readonly #cache: ClusterCache;
   readonly #statuses: StatusWriter;
   readonly #served: () => readonly ServedKind[];
@@ -57,7 +72,7 @@ export class ClusterStatusWriter {
     served: () => readonly ServedKind[],
     controllerName: string,
   ) {
-    this.#client = client;
+    this.#objects = new CustomObjectsApi(client.configuration());
     this.#cache = cache;
     this.#statuses = statuses;
     this.#served = served;
@@ -126,30 +141,60 @@ export class ClusterStatusWriter {
     const { kind, namespace, name } = splitKey(key);
     const served = this.#served().find((candidate) => candidate.kind === kind);
     if (!served) return;
+    const [group, version] = served.apiVersion.split('/');
+    const ref: CustomObjectRef = {
+      group,
+      version,
+      plural: served.resource,
+      name,
+      ...(namespace && { namespace }),
+    };
     const desired = this.#statuses.get(key);
     let live = this.#cache.raw(key);
-    const path = `${objectPath(served, name, namespace)}/status`;
     for (let attempt = 0; live !== undefined; attempt++) {
-      // Status for an older generation than the server holds would be wrong; the next apply writes the right one.
+      // Status for an older generation than the server holds would be wrong; the next apply writes it.
       if (translated && metadataOf(live).generation !== translated.metadata.generation) return;
       const status = mergeStatus(live.status, desired, this.#controllerName);
       if (isDeepStrictEqual(status, live.status ?? {})) return;
       try {
-        await this.#client.json('PUT', path, { ...live, status });
+        await this.#replaceStatus(ref, { ...live, status });
         log.debug('status written', { object: key });
         return;
       } catch (error) {
-        if (!(error instanceof KubeApiError)) throw error;
-        if (error.httpStatus === 404) return;
-        if (error.httpStatus !== 409 || attempt === MAX_CONFLICT_RETRIES) throw error;
+        if (isAbsent(error)) return;
+        if (
+          !(error instanceof KubeApiError) ||
+          error.httpStatus !== 409 ||
+          attempt === MAX_CONFLICT_RETRIES
+        ) {
+          throw error;
+        }
         // Someone else wrote the object meanwhile: merge again into what is there now.
-        live = await this.#client
-          .json('GET', objectPath(served, name, namespace))
-          .catch((reason: unknown) => {
-            if (reason instanceof KubeApiError && reason.httpStatus === 404) return undefined;
-            throw reason;
-          });
+        live = await this.#read(ref).catch((reason: unknown) => {
+          if (isAbsent(reason)) return undefined;
+          throw reason;
+        });
       }
     }
+  }
+
+  #replaceStatus(ref: CustomObjectRef, body: Record<string, unknown>): Promise<unknown> {
+    const path = `${ref.plural}/${ref.namespace ?? ''}/${ref.name}/status`;
+    return kubeCall('PUT', path, () =>
+      ref.namespace === undefined
+        ? this.#objects.replaceClusterCustomObjectStatus({ ...ref, body })
+        : this.#objects.replaceNamespacedCustomObjectStatus({ ...ref, namespace: ref.namespace, body }),
+    );
+  }
+
+  async #read(ref: CustomObjectRef): Promise<Record<string, unknown>> {
+    const path = `${ref.plural}/${ref.namespace ?? ''}/${ref.name}`;
+    const object: unknown = await kubeCall('GET', path, () =>
+      ref.namespace === undefined
+        ? this.#objects.getClusterCustomObject(ref)
+        : this.#objects.getNamespacedCustomObject({ ...ref, namespace: ref.namespace }),
+    );
+    if (!isPlainObject(object)) throw new KubeApiError('GET', path, 200, '', 'the answer is not an object');
+    return object;
   }
 }

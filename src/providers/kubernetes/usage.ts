@@ -13,4 +13,8 @@ Options:
   --lease-name NAME         name of the leader Lease (default sluice-leader)
   --lease-duration SECONDS  how long a leader's lease lasts unrenewed (default 15)
   --identity NAME           this replica's name in the Lease (default $POD_NAME, else host name and pid)
+  --gateway-service [NS/]NAME
+                            the Service in front of the replicas (NS defaults to the Pod's namespace):
+                            Gateways without spec.addresses report its addresses (default: the
+                            addresses each replica binds)
   --admin-address, --address-pool, --default-address as in standalone mode`;
