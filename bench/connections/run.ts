@@ -22,10 +22,11 @@ import {
 } from '../streaming/sluice-under-test.ts';
 
 const usage = `Usage: npx node bench/connections/run.ts [--connections 10000] [--source-addresses 8]
+                                        [--request-batch 0]
 
 Opens --connections keep-alive connections (from 127.0.1.1 … 127.0.1.N) to a bare node:http server,
-then to Sluice, sends one small request on each, and reports each server's current and peak resident
-memory while they are idle.
+then to Sluice, sends one small request on each (all at once, or --request-batch at a time), and
+reports each server's current and peak resident memory while they are idle.
 Raises its own open-file limit to the hard limit first.`;
 
 const goalMiB = 300;
@@ -39,11 +40,15 @@ const { values } = parseArgs({
     role: { type: 'string', default: 'bench' },
     connections: { type: 'string', default: '10000' },
     'source-addresses': { type: 'string', default: '8' },
+    'request-batch': { type: 'string', default: '0' },
+    'keep-alive-ms': { type: 'string', default: '5000' },
     help: { type: 'boolean', default: false },
   },
 });
 const connections = Number(values.connections);
 const sourceAddresses = Number(values['source-addresses']);
+/** Requests in flight at once; 0: every connection sends its request at the same time. */
+const requestBatch = Number(values['request-batch']) || connections;
 
 if (values.help) print(usage);
 else if (values.role === 'bare') await serveBare();
@@ -90,7 +95,13 @@ async function main(): Promise<void> {
   const stops: (() => Promise<void>)[] = [async () => void upstream.close()];
   try {
     // The same connections held by a bare node:http server: what any Node server pays per connection.
-    const bare = await startRole(import.meta.filename, ['--role', 'bare'], folder);
+    // Loaded here, not at the top: the bare role runs this file too, and must not load Sluice.
+    const { defaultClientIdleTimeoutMs } = await import('../../src/dataplane/listeners/socket.ts');
+    const bare = await startRole(
+      import.meta.filename,
+      ['--role', 'bare', '--keep-alive-ms', String(defaultClientIdleTimeoutMs)],
+      folder,
+    );
     stops.push(bare.stop);
     const results: [string, Holding][] = [['bare node:http', await holdConnections(bare.port, bare.pid)]];
     const listenerPort = await freePort();
@@ -107,9 +118,14 @@ async function main(): Promise<void> {
   }
 }
 
-/** The bare role: a node:http server answering `ok`, with node's defaults. */
+/**
+ * The bare role: a node:http server answering `ok`, with node's defaults but for the keep-alive
+ * timeout (`--keep-alive-ms`), which the benchmark sets to Sluice's client idle timeout so that both
+ * hold the same connections.
+ */
 async function serveBare(): Promise<void> {
   const server = http.createServer((_, res) => res.end('ok'));
+  server.keepAliveTimeout = Number(values['keep-alive-ms']);
   server.listen({ host: '127.0.0.1', port: 0, backlog: 4096 });
   await once(server, 'listening');
   const address = server.address();
@@ -134,8 +150,11 @@ async function holdConnections(port: number, serverPid: number): Promise<Holding
       sockets.push(...(await Promise.all(batch)));
     }
     const openSeconds = (performance.now() - openStarted) / 1000;
-    // All requests go out together: node's HTTP server closes a connection 5 s after its last answer.
-    const answered = (await Promise.all(sockets.map(requestOnce))).filter(Boolean).length;
+    let answered = 0;
+    for (let first = 0; first < sockets.length; first += requestBatch) {
+      const batch = sockets.slice(first, first + requestBatch);
+      answered += (await Promise.all(batch.map(requestOnce))).filter(Boolean).length;
+    }
     const open = () => sockets.filter((socket) => !socket.destroyed && socket.readyState === 'open').length;
     await sleep(1_000);
     const idle = processUsage(serverPid);
@@ -148,8 +167,9 @@ async function holdConnections(port: number, serverPid: number): Promise<Holding
 }
 
 function printReport(results: [string, Holding][], loadBefore: string, loadAfter: string): void {
+  const sent = requestBatch >= connections ? 'all sent at once' : `sent ${requestBatch} at a time`;
   print(
-    `${connections} keep-alive connections from ${sourceAddresses} source addresses, one request each; load average ${loadBefore} → ${loadAfter}\n`,
+    `${connections} keep-alive connections from ${sourceAddresses} source addresses, one request each (${sent}); load average ${loadBefore} → ${loadAfter}\n`,
   );
   print(
     '| server | opened in s | answered 200 | open 1 s after | open 7 s after | RSS before MiB | RSS idle MiB | peak RSS MiB | KiB per connection |',

@@ -209,15 +209,27 @@ function printReport(passes: Pass[], loadBefore: string, loadAfter: string, slui
   print(
     `gRPC unary, ${inFlight} calls in flight, ${durationMs / 1000} s per pass; load average ${loadBefore} → ${loadAfter}\n`,
   );
-  print('| target | calls/s | errors | p50 ms | p99 ms | Sluice CPU % | client CPU % | server CPU % |');
-  print('| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |');
+  print(
+    '| target | calls/s | errors | p50 ms | p99 ms | Sluice CPU % | Sluice CPU µs/call | client CPU % | server CPU % |',
+  );
+  print('| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |');
   for (const pass of passes) {
     print(
-      `| ${pass.target} | ${Math.round(pass.callsPerSecond)} | ${pass.errors} | ${pass.p50.toFixed(2)} | ${pass.p99.toFixed(2)} | ${pass.sluiceCpuPercent?.toFixed(0) ?? '–'} | ${pass.clientCpuPercent.toFixed(0)} | ${pass.serverCpuPercent.toFixed(0)} |`,
+      `| ${pass.target} | ${Math.round(pass.callsPerSecond)} | ${pass.errors} | ${pass.p50.toFixed(2)} | ${pass.p99.toFixed(2)} | ${pass.sluiceCpuPercent?.toFixed(0) ?? '–'} | ${sluiceMicrosPerCall(pass)?.toFixed(0) ?? '–'} | ${pass.clientCpuPercent.toFixed(0)} | ${pass.serverCpuPercent.toFixed(0)} |`,
     );
   }
   const ratio = (pick: (pass: Pass) => number) => sluiceOverDirect(passes, pick);
+  const cost = passes.flatMap((pass) => sluiceMicrosPerCall(pass) ?? []);
   print(
-    `\nSluice / direct (means over rounds): calls/s ×${ratio((pass) => pass.callsPerSecond)}, p50 ×${ratio((pass) => pass.p50)}, p99 ×${ratio((pass) => pass.p99)}. Sluice peak RSS (VmHWM) ${sluicePeakRssMiB.toFixed(0)} MiB.`,
+    `\nSluice / direct (means over rounds): calls/s ×${ratio((pass) => pass.callsPerSecond)}, p50 ×${ratio((pass) => pass.p50)}, p99 ×${ratio((pass) => pass.p99)}. Sluice CPU per call (mean) ${(cost.reduce((sum, value) => sum + value, 0) / cost.length).toFixed(0)} µs. Sluice peak RSS (VmHWM) ${sluicePeakRssMiB.toFixed(0)} MiB.`,
   );
+}
+
+/**
+ * Sluice's own CPU time per call relayed: unlike calls/s, it does not depend on how much of the shared
+ * machine the client, the server and other work left to Sluice.
+ */
+function sluiceMicrosPerCall(pass: Pass): number | undefined {
+  if (pass.sluiceCpuPercent === undefined || pass.callsPerSecond === 0) return undefined;
+  return (pass.sluiceCpuPercent / 100 / pass.callsPerSecond) * 1e6;
 }

@@ -51,7 +51,7 @@ describe('sluice bench, end to end', () => {
         ...['--out', out, '--workload', 'shared-prefix,multi-turn', '--replicas', '2', '--time-scale', '10'],
         ...['--qps', '40', '--stage-duration', '500ms', '--groups', '2', '--system-tokens', '64'],
         ...['--question-tokens', '16', '--output-tokens', '4', '--conversations', '3', '--turns', '3'],
-        ...['--request-timeout', '10m', '--deadline', '5m'],
+        ...['--request-timeout', '10m', '--deadline', '5m', '--sweep'],
       ],
       { stdout: { write: (text: string) => (stdout += text) }, stderr: { write: () => true } },
     );
@@ -62,6 +62,7 @@ describe('sluice bench, end to end', () => {
     for (const key of ['command', 'startedAt', 'finishedAt', 'wallSeconds', 'machine', 'settings'])
       assert.ok(key in results, key);
     assert.equal(results.settings.replicas, 2);
+    assert.equal(results.settings.sweep, true);
     assert.deepEqual(
       results.workloads.map((workload: { name: string }) => workload.name),
       ['shared-prefix', 'multi-turn'],
@@ -69,7 +70,12 @@ describe('sluice bench, end to end', () => {
     for (const workload of results.workloads) {
       assert.deepEqual(
         workload.strategies.map((result: { strategy: string }) => result.strategy),
-        ['round-robin', 'random', 'sluice'],
+        ['round-robin', 'random', 'reference', 'sluice'],
+      );
+      assert.equal(workload.goals.baseline, 'round-robin');
+      assert.deepEqual(
+        workload.goals.strategies.map((goals: { strategy: string }) => goals.strategy),
+        ['random', 'reference', 'sluice'],
       );
       for (const result of workload.strategies) {
         const where = `${workload.name}/${result.strategy}`;

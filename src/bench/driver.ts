@@ -17,6 +17,8 @@ export interface DriveOptions {
   signal: AbortSignal;
   /** Runs before a stage's first request and after its last one finished (metrics snapshots). */
   onStage(stage: number, edge: 'start' | 'end'): Promise<void>;
+  /** Asked after each stage whether to run the next (a sweep stops at its load point); default yes. */
+  continueAfter?(runs: readonly StageRun[]): boolean;
 }
 
 export interface RequestRecord {
@@ -68,6 +70,7 @@ export async function driveWorkload(workload: Workload, options: DriveOptions): 
     const endedAt = records.reduce((last, record) => Math.max(last, record.result.endAt), startedAt);
     await options.onStage(stage, 'end');
     runs.push({ stage, startedAt, endedAt, unsent: planned.length - records.length, records });
+    if (options.continueAfter?.(runs) === false) break;
   }
   return runs;
 }

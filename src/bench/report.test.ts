@@ -2,7 +2,8 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { renderChart } from './chart.ts';
 import { type Figures, ratiosTo } from './figures.ts';
-import { formatMs, renderReport } from './report.ts';
+import { checkGoals, loadPointReached } from './goals.ts';
+import { formatMs, goalsSection, renderReport } from './report.ts';
 import type { BenchResults, StrategyResult } from './results.ts';
 
 function figures(ttftP90: number, qps: number | null): Figures {
@@ -70,6 +71,7 @@ function results(): BenchResults {
       seed: 1,
       requestTimeoutSeconds: 60,
       baseline: 'round-robin',
+      sweep: false,
     },
     workloads: [
       {
@@ -81,6 +83,7 @@ function results(): BenchResults {
         ],
         plannedRequests: 20,
         strategies: [baseline, other],
+        goals: null,
       },
     ],
   };
@@ -114,5 +117,75 @@ describe('chart', () => {
     assert.equal(svg.match(/<circle /g)?.length, 4);
     assert.match(svg, /&lt;fast&gt; &amp; &quot;good&quot;/);
     assert.match(svg, />1 s</);
+  });
+});
+
+describe('goals (issue 5)', () => {
+  const cases: {
+    name: string;
+    baseline: number[];
+    other: number[];
+    tokensPerSecond?: number;
+    succeeded?: number;
+    hitRate?: number;
+    met: Record<string, boolean> | null;
+  }[] = [
+    {
+      name: 'all met: 10× lower p90, 1.5× the throughput, no failure, 93 % of the best hit rate',
+      baseline: [100, 2000],
+      other: [80, 200],
+      tokensPerSecond: 600,
+      met: { ttft: true, throughput: true, noFailures: true, hitRate: true, all: true },
+    },
+    {
+      name: 'p90 only 4× lower',
+      baseline: [100, 2000],
+      other: [80, 500],
+      tokensPerSecond: 600,
+      met: { ttft: false, throughput: true, noFailures: true, hitRate: true, all: false },
+    },
+    {
+      name: 'throughput 1.2×, one failure, 80 % of the best hit rate',
+      baseline: [100, 2000],
+      other: [80, 200],
+      tokensPerSecond: 480,
+      succeeded: 9,
+      hitRate: 0.6,
+      met: { ttft: true, throughput: false, noFailures: false, hitRate: false, all: false },
+    },
+    { name: 'the baseline never reached 5× unloaded', baseline: [100, 400], other: [80, 90], met: null },
+  ];
+  for (const { name, baseline, other, tokensPerSecond = 400, succeeded = 10, hitRate = 0.7, met } of cases) {
+    it(name, () => {
+      const run = results();
+      const base = strategy('round-robin', baseline);
+      const fast = strategy('sluice', other);
+      fast.stages[1].outputTokensPerSecond = tokensPerSecond;
+      fast.overall.succeeded = succeeded;
+      fast.overall.prefixCacheHitRate = hitRate;
+      const workload = { ...run.workloads[0], strategies: [base, fast] };
+      const check = checkGoals(workload, 'round-robin');
+      assert.ok(check);
+      assert.equal(check.unloaded.ttftP90Ms, baseline[0]);
+      if (met === null) {
+        assert.equal(check.loadPoint, null);
+        assert.deepEqual(check.mostLoaded, { stage: 1, qps: 2, slowdown: 4 });
+        assert.match(goalsSection(check).join('\n'), /never reached 5× that in this run \(at most 4\.0×/);
+        return;
+      }
+      assert.deepEqual(check.loadPoint, { stage: 1, qps: 2, ttftP90Ms: baseline[1], slowdown: 20 });
+      assert.deepEqual(check.strategies[0].met, met);
+      const section = goalsSection(check).join('\n');
+      assert.match(section, /The load point is 2\.00 QPS, where its p90 is 2\.00 s \(20\.0× unloaded\)/);
+      assert.match(section, new RegExp(`\\| sluice \\| .* \\| ${met.all ? 'all met' : 'missed'} \\|`));
+    });
+  }
+
+  it('no baseline, no check; the sweep stops once the last stage is 5× the first', () => {
+    assert.equal(checkGoals({ ...results().workloads[0], strategies: [] }, 'round-robin'), null);
+    const stages = strategy('round-robin', [100, 300, 499, 500]).stages;
+    assert.equal(loadPointReached(stages.slice(0, 1)), false);
+    assert.equal(loadPointReached(stages.slice(0, 3)), false);
+    assert.equal(loadPointReached(stages), true);
   });
 });

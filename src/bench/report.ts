@@ -2,6 +2,7 @@
 // the baseline, then TTFT p90 by offered QPS.
 
 import { type ComparedFigure, figureValue } from './figures.ts';
+import { type GoalCheck, goal } from './goals.ts';
 import type { BenchResults, StrategyResult, WorkloadResult } from './results.ts';
 
 /** Milliseconds as people read them: 83.4 ms, 1.23 s. */
@@ -111,6 +112,54 @@ function harnessTable(workload: WorkloadResult): string[] {
   ];
 }
 
+function mark(met: boolean): string {
+  return met ? '✓' : '✗';
+}
+
+/** Issue 5's goals at the load point: one row per strategy, each goal marked met or missed. */
+export function goalsSection(check: GoalCheck): string[] {
+  const { baseline, unloaded, loadPoint, mostLoaded } = check;
+  const where = loadPoint
+    ? `The load point is ${loadPoint.qps.toPrecision(3)} QPS, where its p90 is ${formatMs(loadPoint.ttftP90Ms)}` +
+      ` (${loadPoint.slowdown.toFixed(1)}× unloaded).`
+    : `Its p90 never reached ${goal.baselineSlowdown}× that in this run` +
+      (mostLoaded
+        ? ` (at most ${mostLoaded.slowdown.toFixed(1)}×, at ${mostLoaded.qps.toPrecision(3)} QPS)`
+        : '') +
+      ': the load point is not in this run, so the goals that need it are not checked.';
+  const titles = [
+    'strategy',
+    'TTFT p90 at the load point',
+    `${baseline} ÷ strategy (≥ ${goal.ttftP90Improvement})`,
+    `output tok/s ÷ ${baseline} (≥ ${goal.throughputRatio})`,
+    'failed (0)',
+    `prefix hit ÷ best possible (≥ ${goal.hitRateShareOfBound * 100} %)`,
+    'goals',
+  ];
+  const ratio = (value: number | null, met: boolean) =>
+    value === null ? '—' : `${value.toPrecision(3)}× ${mark(met)}`;
+  return [
+    `**Goals (issue 5)** against ${baseline}. Unloaded is the first stage: ${baseline}'s TTFT p90 is` +
+      ` ${formatMs(unloaded.ttftP90Ms)} at ${unloaded.qps.toPrecision(3)} QPS. ${where}`,
+    '',
+    row(titles),
+    row(titles.map((_, index) => (index === 0 ? '---' : '---:'))),
+    ...check.strategies.map((result) =>
+      row([
+        result.strategy,
+        formatMs(result.ttftP90Ms),
+        ratio(result.ttftP90Improvement, result.met.ttft),
+        ratio(result.throughputRatio, result.met.throughput),
+        `${result.failed} ${mark(result.met.noFailures)}`,
+        `${formatPercent(result.hitRate)} ÷ ${formatPercent(result.hitRateBound)} = ` +
+          `${formatPercent(result.hitRateShareOfBound)} ${mark(result.met.hitRate)}`,
+        result.met.all ? 'all met' : 'missed',
+      ]),
+    ),
+    '',
+  ];
+}
+
 export function renderWorkload(workload: WorkloadResult, baseline: string): string {
   const parameters = Object.entries(workload.parameters)
     .map(([key, value]) => `${key}=${Array.isArray(value) ? value.join(',') : String(value)}`)
@@ -130,6 +179,7 @@ export function renderWorkload(workload: WorkloadResult, baseline: string): stri
     '',
     ...qpsTable(workload),
     '',
+    ...(workload.goals === null ? [] : goalsSection(workload.goals)),
     'CPU is processor time over wall time (100 % = one core). Client − engine TTFT is the mean TTFT the client' +
       ' measured minus the mean the replicas report: what the gateway, loopback HTTP and the harness add.',
     '',

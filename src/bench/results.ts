@@ -2,6 +2,7 @@
 // figures overall and per stage, with their ratios to the baseline.
 
 import type { Figures, Ratios } from './figures.ts';
+import type { GoalCheck } from './goals.ts';
 import type { Stage } from './workload.ts';
 
 export interface StrategyResult {
@@ -30,6 +31,8 @@ export interface WorkloadResult {
   stages: Stage[];
   plannedRequests: number;
   strategies: StrategyResult[];
+  /** Issue 5's goals against the baseline (see goals.ts); null when the baseline did not run. */
+  goals: GoalCheck | null;
 }
 
 export interface BenchResults {
@@ -56,6 +59,8 @@ export interface BenchResults {
     seed: number;
     requestTimeoutSeconds: number;
     baseline: string;
+    /** The baseline ran first and stopped raising QPS at the goal's load point. */
+    sweep: boolean;
   };
   workloads: WorkloadResult[];
   /** Why the run stopped early (deadline, interrupted); absent when it ran to the end. */

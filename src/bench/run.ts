@@ -7,9 +7,10 @@ import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { Pool } from 'undici';
 import { cpuSnapshot, cpuUsed } from './cpu.ts';
-import { driveWorkload } from './driver.ts';
-import { figuresOf, ratiosTo } from './figures.ts';
+import { driveWorkload, type StageRun } from './driver.ts';
+import { type Figures, figuresOf, ratiosTo } from './figures.ts';
 import { BenchGateway } from './gateway.ts';
+import { checkGoals, loadPointReached } from './goals.ts';
 import { prefixHitBound } from './hit-bound.ts';
 import { freePort } from './ports.ts';
 import { countersBetween, type EngineCounters, scrapeEngines, sumCounters } from './replica-metrics.ts';
@@ -38,6 +39,11 @@ export interface BenchSettings {
   deadlineMs: number;
   /** Keep the temporary folder (manifests, logs). */
   keep: boolean;
+  /**
+   * Run the baseline first and stop raising its QPS at the goal's load point (p90 TTFT 5× the first
+   * stage's); the other strategies then run the stages it ran.
+   */
+  sweep: boolean;
 }
 
 const gatewayAddress = '127.0.90.1';
@@ -79,16 +85,24 @@ export async function runBenchmark(
       replicaPort,
     });
     pool = new Pool(gateway.url, { connections: 4096, pipelining: 1, headersTimeout: 0, bodyTimeout: 0 });
-    for (const workload of settings.workloads) {
+    // A sweep finds its load point with the baseline, so the baseline goes first.
+    const strategies = settings.sweep
+      ? [...settings.strategies].sort(
+          (a, b) => Number(b.name === baselineStrategy) - Number(a.name === baselineStrategy),
+        )
+      : settings.strategies;
+    for (const planned of settings.workloads) {
+      let workload = planned;
       const result: WorkloadResult = {
         name: workload.name,
         parameters: workload.parameters,
         stages: workload.stages,
         plannedRequests: workload.requests.length,
         strategies: [],
+        goals: null,
       };
       workloads.push(result);
-      for (const strategy of settings.strategies) {
+      for (const strategy of strategies) {
         if (signal.aborted) break;
         progress(`${workload.name} / ${strategy.name}: ${workload.requests.length} requests`);
         fleet = await startReplicas({
@@ -106,17 +120,24 @@ export async function runBenchmark(
         });
         await gateway.usePickerConfig(strategy.pickerConfig);
         await sleep(settleMs);
-        result.strategies.push(
-          await runStrategy(settings, workload, strategy, {
-            fleet,
-            gatewayPid: gateway.pid,
-            pool,
-            signal,
-            progress,
-          }),
-        );
+        const sweeping = settings.sweep && strategy.name === baselineStrategy;
+        const strategyResult = await runStrategy(settings, workload, strategy, {
+          fleet,
+          gatewayPid: gateway.pid,
+          pool,
+          signal,
+          progress,
+          stopAtLoadPoint: sweeping,
+        });
+        result.strategies.push(strategyResult);
         await fleet.stop();
         fleet = undefined;
+        if (sweeping && strategyResult.stages.length < workload.stages.length && !signal.aborted) {
+          workload = firstStages(workload, strategyResult.stages.length);
+          result.stages = workload.stages;
+          result.plannedRequests = workload.requests.length;
+          progress(`  load point reached at ${workload.stages.at(-1)?.qps} QPS; the others run these stages`);
+        }
       }
     }
   } finally {
@@ -150,6 +171,7 @@ export async function runBenchmark(
       seed: settings.seed,
       requestTimeoutSeconds: settings.requestTimeoutMs / 1000,
       baseline: baselineStrategy,
+      sweep: settings.sweep,
     },
     workloads,
     ...(signal.aborted && {
@@ -167,13 +189,15 @@ interface RunContext {
   pool: Pool;
   signal: AbortSignal;
   progress: (line: string) => void;
+  /** Stop after the stage where the goal's load point is reached (the sweep's baseline run). */
+  stopAtLoadPoint: boolean;
 }
 
 async function runStrategy(
   settings: BenchSettings,
   workload: Workload,
   strategy: Strategy,
-  { fleet, gatewayPid, pool, signal, progress }: RunContext,
+  { fleet, gatewayPid, pool, signal, progress, stopAtLoadPoint }: RunContext,
 ): Promise<StrategyResult> {
   const urls = fleet.replicas.map((replica) => replica.url);
   const before = loadavg();
@@ -181,6 +205,10 @@ async function runStrategy(
   const cpuBefore = cpuSnapshot(pids);
   const wallBefore = performance.now();
   const counters: { start?: EngineCounters; end?: EngineCounters }[] = [];
+  const between = (stage: number) =>
+    countersBetween(counters[stage].start as EngineCounters, counters[stage].end as EngineCounters);
+  const stageFigures = (run: StageRun): Figures =>
+    figuresOf([run], between(run.stage), settings.timeScale, workload.stages[run.stage]);
   const runs = await driveWorkload(workload, {
     pool,
     timeScale: settings.timeScale,
@@ -191,12 +219,10 @@ async function runStrategy(
       counters[stage][edge] = await scrapeEngines(urls);
       if (edge === 'end') progress(`  stage ${stage + 1}/${workload.stages.length} done`);
     },
+    continueAfter: (done) => !stopAtLoadPoint || !loadPointReached(done.map(stageFigures)),
   });
   const cpu = cpuUsed(cpuBefore, cpuSnapshot(pids));
-  const stageCounters = runs.map(({ stage }) => {
-    const { start, end } = counters[stage];
-    return countersBetween(start as EngineCounters, end as EngineCounters);
-  });
+  const stageCounters = runs.map(({ stage }) => between(stage));
   return {
     strategy: strategy.name,
     source: strategy.source,
@@ -209,9 +235,7 @@ async function runStrategy(
       wall: (performance.now() - wallBefore) / 1000,
     },
     overall: figuresOf(runs, sumCounters(stageCounters), settings.timeScale, null),
-    stages: runs.map((run, index) =>
-      figuresOf([run], stageCounters[index], settings.timeScale, workload.stages[run.stage]),
-    ),
+    stages: runs.map(stageFigures),
     ratios: null,
     prefixCacheHitRateBound: prefixHitBound(
       runs.flatMap((run) =>
@@ -223,10 +247,20 @@ async function runStrategy(
   };
 }
 
-/** Fills in every strategy's ratios to the baseline, when the baseline ran. */
+/** The workload cut to its first `count` stages (arrivals and prompts of those stages do not change). */
+function firstStages(workload: Workload, count: number): Workload {
+  return {
+    ...workload,
+    stages: workload.stages.slice(0, count),
+    requests: workload.requests.filter((request) => request.stage < count),
+  };
+}
+
+/** Fills in every strategy's ratios to the baseline and the goal check, when the baseline ran. */
 function compareToBaseline(workload: WorkloadResult): void {
   const baseline = workload.strategies.find((result) => result.strategy === baselineStrategy);
   if (baseline === undefined) return;
+  workload.goals = checkGoals(workload, baselineStrategy);
   for (const result of workload.strategies) {
     if (result === baseline) continue;
     result.ratios = {

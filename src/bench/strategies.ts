@@ -2,7 +2,10 @@
 
 import { readFileSync } from 'node:fs';
 import { SluiceError } from '../errors.ts';
-import { parseEndpointPickerConfig } from '../inference/scheduling/config.ts';
+import {
+  parseEndpointPickerConfig,
+  referenceEndpointPickerConfigText,
+} from '../inference/scheduling/config.ts';
 
 export interface Strategy {
   name: string;
@@ -25,6 +28,12 @@ export const builtinStrategies: Readonly<Record<string, Strategy>> = {
   // Every endpoint in turn, no metric consulted: what a Kubernetes Service in front of the replicas does.
   'round-robin': { name: 'round-robin', pickerConfig: pickerOnly('round-robin-picker'), source: 'built in' },
   random: { name: 'random', pickerConfig: pickerOnly('random-picker'), source: 'built in' },
+  // The Inference Extension's and llm-d's default profile, the scheduler Sluice's default has to beat.
+  reference: {
+    name: 'reference',
+    pickerConfig: referenceEndpointPickerConfigText,
+    source: 'the Inference Extension reference profile',
+  },
   // Whatever Sluice does for a pool that names no configuration, so the benchmark follows the default.
   sluice: { name: 'sluice', pickerConfig: '', source: "Sluice's default profile" },
 };

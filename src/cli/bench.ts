@@ -10,7 +10,7 @@ import type { FleetMode } from '../bench/replicas.ts';
 import { renderReport } from '../bench/report.ts';
 import { type BenchSettings, runBenchmark } from '../bench/run.ts';
 import { sharedPrefixWorkload } from '../bench/shared-prefix.ts';
-import { selectStrategies, strategyFromFlag } from '../bench/strategies.ts';
+import { baselineStrategy, selectStrategies, strategyFromFlag } from '../bench/strategies.ts';
 import { parseTrace, traceWorkload } from '../bench/trace.ts';
 import type { Workload } from '../bench/workload.ts';
 import { SluiceError } from '../errors.ts';
@@ -60,8 +60,12 @@ results.json, report.md and ttft-p90-<workload>.svg into DIR. Times are simulate
 
   --out DIR                   where the results go (required)
   --workload LIST             shared-prefix, multi-turn, trace, lora-mix (default shared-prefix,multi-turn)
-  --strategies LIST           round-robin, random, sluice, and --picker-config names (default: all)
+  --strategies LIST           round-robin, random, reference, sluice, and --picker-config names
+                              (default: all)
   --picker-config NAME=FILE   add strategy NAME running this EndpointPickerConfig (repeatable)
+  --sweep                     find the goal's load point: round-robin runs first and stops after the
+                              stage whose p90 TTFT reached 5x its first stage's; the others run the same
+                              stages (start --qps at an unloaded rate and raise it in small steps)
 
 Load (shared-prefix, multi-turn, lora-mix)
   --qps LIST                  offered requests per simulated second, one stage each (default per workload)
@@ -126,6 +130,7 @@ const flagOptions = {
   'request-timeout': { type: 'string' },
   deadline: { type: 'string' },
   keep: { type: 'boolean' },
+  sweep: { type: 'boolean' },
 } as const;
 
 const workloadNames = ['shared-prefix', 'multi-turn', 'trace', 'lora-mix'] as const;
@@ -288,12 +293,16 @@ async function settingsFrom(args: string[]): Promise<{ settings: BenchSettings; 
     ? Array.from({ length: adapterCount }, (_, index) => `adapter-${index}`)
     : [];
   const custom = ((values['picker-config'] ?? []) as string[]).map(strategyFromFlag);
+  const strategies = selectStrategies(listFlag(values, 'strategies'), custom);
+  const sweep = values.sweep === true;
+  if (sweep && !strategies.some((strategy) => strategy.name === baselineStrategy))
+    throw usageError(`--sweep finds the load point with ${baselineStrategy}; include it in --strategies`);
   const numGpuBlocks = flagText(values, 'num-gpu-blocks');
   const maxLoras = flagText(values, 'max-loras');
   const settings: BenchSettings = {
     command: ['sluice', 'bench', ...args].join(' '),
     workloads: await buildWorkloads(values, profile.model, adapters),
-    strategies: selectStrategies(listFlag(values, 'strategies'), custom),
+    strategies,
     replicas: integerFlag(values, 'replicas', 4),
     profile: profile.name,
     blockSize: profile.limits.blockSize,
@@ -306,6 +315,7 @@ async function settingsFrom(args: string[]): Promise<{ settings: BenchSettings; 
     requestTimeoutMs: durationFlag(values, 'request-timeout', 60_000),
     deadlineMs: durationFlag(values, 'deadline', 15 * 60_000),
     keep: values.keep === true,
+    sweep,
   };
   return { settings, out };
 }

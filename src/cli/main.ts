@@ -1,7 +1,7 @@
 // The `sluice` command line: picks the subcommand and turns usage errors into exit code 2.
 
-import { readFileSync } from 'node:fs';
 import { SluiceError } from '../errors.ts';
+import { sluiceVersion } from '../version.ts';
 import { benchUsage, runBench } from './bench.ts';
 import { demoUsage, runDemo } from './demo.ts';
 import { manifestsUsage, runManifests } from './manifests.ts';
@@ -31,11 +31,6 @@ const commandUsage: Record<string, string> = {
   manifests: manifestsUsage,
 };
 
-function version(): string {
-  const pkg: unknown = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8'));
-  return pkg !== null && typeof pkg === 'object' && 'version' in pkg ? String(pkg.version) : 'unknown';
-}
-
 async function run(argv: string[]): Promise<number> {
   const [command, ...args] = argv;
   switch (command) {
@@ -54,7 +49,7 @@ async function run(argv: string[]): Promise<number> {
       return runManifests(args, process.stdout);
     case 'version':
     case '--version':
-      process.stdout.write(`sluice ${version()}\n`);
+      process.stdout.write(`sluice ${sluiceVersion}\n`);
       return 0;
     case 'help':
     case '--help':

@@ -1,9 +1,9 @@
 // The objects that install Sluice in a cluster, for chosen options: what `sluice manifests` prints and
 // what the kustomize base in deploy/ is generated from.
 
-import { readFileSync } from 'node:fs';
 import type { KubeObject } from '../resources/object.ts';
 import { CONTROLLER_NAME } from '../translate/types.ts';
+import { sluiceVersion } from '../version.ts';
 import { clusterRules, leaderElectionRules } from './manifests-rbac.ts';
 
 export type ServiceType = 'LoadBalancer' | 'NodePort' | 'ClusterIP';
@@ -38,18 +38,12 @@ const adminPort = 9901;
 /** The UID and GID of the `node` user of the node image the Dockerfile builds on. */
 const nonRootId = 1000;
 
-function packageVersion(): string {
-  const pkg: unknown = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8'));
-  return pkg !== null && typeof pkg === 'object' && 'version' in pkg ? String(pkg.version) : 'unknown';
-}
-
-const version = packageVersion();
 const selector = { 'app.kubernetes.io/name': installName };
 
 export function defaultInstallOptions(): InstallOptions {
   return {
     namespace: 'sluice-system',
-    image: `ghcr.io/sluice-dev/sluice:${version}`,
+    image: `ghcr.io/sluice-dev/sluice:${sluiceVersion}`,
     replicas: 2,
     gatewayClass: 'sluice',
     listenerPorts: [80, 443],
@@ -61,7 +55,7 @@ function metadata(objectName: string, namespace?: string) {
   return {
     name: objectName,
     ...(namespace !== undefined && { namespace }),
-    labels: { ...selector, 'app.kubernetes.io/version': version },
+    labels: { ...selector, 'app.kubernetes.io/version': sluiceVersion },
   };
 }
 

@@ -1,8 +1,10 @@
 // The least-privilege RBAC rules of an install, derived from what Kubernetes mode does: it lists and
-// watches the kinds in kinds.ts, writes the status subresource of the kinds it reports on, and keeps
-// one Lease in its own namespace.
+// watches the kinds in kinds.ts, writes the status subresource of the kinds it reports on (reading such an
+// object again after a write conflict), and keeps one Lease in its own namespace. Nothing is granted that
+// the provider does not ask for: it never GETs one object of a kind it only watches, and writes status
+// with PUT, never PATCH.
 
-import { watchedKinds } from '../providers/kubernetes/kinds.ts';
+import { type WatchedKind, watchedKinds } from '../providers/kubernetes/kinds.ts';
 import { groupOf } from '../resources/object.ts';
 
 export interface PolicyRule {
@@ -12,25 +14,8 @@ export interface PolicyRule {
   verbs: string[];
 }
 
-/**
- * The kinds whose status the status writer (providers/kubernetes/status-writer.ts) writes. It writes
- * with PUT (update); patch is granted too so a writer that moves to merge patches needs no new install.
- */
-const statusKinds = [
-  'GatewayClass',
-  'Gateway',
-  'ListenerSet',
-  'HTTPRoute',
-  'GRPCRoute',
-  'BackendTLSPolicy',
-  'InferencePool',
-];
-
-const readVerbs = ['get', 'list', 'watch'];
-const statusVerbs = ['get', 'patch', 'update'];
-
 /** API group → resources, in the order the kinds are listed; a kind served under several groups is in each. */
-function resourcesByGroup(kinds: readonly { resource: string; apiVersions: readonly string[] }[]) {
+function resourcesByGroup(kinds: readonly WatchedKind[]) {
   const byGroup = new Map<string, string[]>();
   for (const kind of kinds) {
     for (const group of new Set(kind.apiVersions.map(groupOf))) {
@@ -54,13 +39,17 @@ function rulesFor(byGroup: Map<string, string[]>, verbs: string[]): PolicyRule[]
   return [...rules.values()];
 }
 
-/** The cluster-wide rules: read every watched kind, write the status of the reported-on kinds. */
+/**
+ * The cluster-wide rules: list and watch every watched kind; for the kinds Sluice reports on, get (the
+ * status writer reads the object again after a 409 Conflict) and update their status.
+ */
 export function clusterRules(): PolicyRule[] {
-  const reported = watchedKinds.filter((kind) => statusKinds.includes(kind.kind));
+  const reported = watchedKinds.filter((kind) => kind.reportsStatus);
   const statusResources = reported.map((kind) => ({ ...kind, resource: `${kind.resource}/status` }));
   return [
-    ...rulesFor(resourcesByGroup(watchedKinds), readVerbs),
-    ...rulesFor(resourcesByGroup(statusResources), statusVerbs),
+    ...rulesFor(resourcesByGroup(watchedKinds), ['list', 'watch']),
+    ...rulesFor(resourcesByGroup(reported), ['get']),
+    ...rulesFor(resourcesByGroup(statusResources), ['update']),
   ];
 }
 

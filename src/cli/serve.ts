@@ -10,6 +10,7 @@ import { DataPlane } from '../dataplane/dataplane.ts';
 import { log } from '../observability/log.ts';
 import { FileProvider } from '../providers/file/provider.ts';
 import { kubernetesServeUsage } from '../providers/kubernetes/usage.ts';
+import { parseDuration } from '../resources/gateway-shared.ts';
 import { objectKey } from '../resources/object.ts';
 import { StatusWriter } from '../store/status.ts';
 import { ObjectStore } from '../store/store.ts';
@@ -30,6 +31,9 @@ Options:
   --address-pool CIDR       addresses for Gateways without spec.addresses
   --default-address IP      address for Gateways without spec.addresses when no pool is given
                             (default 127.0.0.1)
+  --client-idle-timeout DURATION
+                            how long a client connection may stay open with no request in flight,
+                            such as 75s or 1h (default 1h; 0s: no limit)
 
 ${kubernetesServeUsage}`;
 
@@ -42,6 +46,8 @@ export interface ListenOptions {
 
 export interface GatewayOptions extends ListenOptions {
   configDirs: string[];
+  /** Client connections idle longer than this are closed (0: never); the data plane's default when absent. */
+  clientIdleTimeoutMs?: number;
 }
 
 export interface RunningGateway {
@@ -56,7 +62,10 @@ export interface RunningGateway {
 export async function startGateway(options: GatewayOptions): Promise<RunningGateway> {
   const store = new ObjectStore();
   const statuses = new StatusWriter();
-  const dataPlane = new DataPlane({ log });
+  const dataPlane = new DataPlane({
+    log,
+    ...(options.clientIdleTimeoutMs !== undefined && { clientIdleTimeoutMs: options.clientIdleTimeoutMs }),
+  });
   const reconciler = new Reconciler(
     () => store.snapshot,
     {
@@ -119,10 +128,19 @@ export const listenFlags: ParseArgsOptionsConfig = {
 };
 
 export function parseServeArgs(args: string[]): GatewayOptions {
-  const flags = parseFlags(args, { config: { type: 'string', multiple: true }, ...listenFlags });
+  const flags = parseFlags(args, {
+    config: { type: 'string', multiple: true },
+    'client-idle-timeout': { type: 'string' },
+    ...listenFlags,
+  });
   const configDirs = (flags.config ?? []) as string[];
   if (configDirs.length === 0) throw usageError('serve needs at least one --config DIR');
-  return { configDirs, ...listenOptions(flags) };
+  const idleTimeout = flags['client-idle-timeout'];
+  if (typeof idleTimeout !== 'string') return { configDirs, ...listenOptions(flags) };
+  const clientIdleTimeoutMs = parseDuration(idleTimeout);
+  if (clientIdleTimeoutMs === undefined)
+    throw usageError(`--client-idle-timeout must be a duration such as 75s or 1h, not "${idleTimeout}"`);
+  return { configDirs, ...listenOptions(flags), clientIdleTimeoutMs };
 }
 
 /** The validated `listenFlags`. */
@@ -159,8 +177,12 @@ export function untilSignalled(): Promise<string> {
   });
 }
 
-/** Parses the flags of the chosen mode and returns how to start it; usage errors throw here. */
-async function gatewayStarter(args: string[]): Promise<() => Promise<RunningGateway>> {
+/**
+ * Parses the flags of the chosen mode and returns how to start it; usage errors throw here. A mode whose
+ * startup can wait indefinitely gives up when the signal aborts (standalone mode starts from files and
+ * needs no such exit).
+ */
+async function gatewayStarter(args: string[]): Promise<(stop: AbortSignal) => Promise<RunningGateway>> {
   if (!args.includes('--kubernetes')) {
     const options = parseServeArgs(args);
     return () => startGateway(options);
@@ -168,17 +190,23 @@ async function gatewayStarter(args: string[]): Promise<() => Promise<RunningGate
   // Kubernetes mode has its own flags and wiring; loaded only when asked for.
   const kubernetes = await import('../providers/kubernetes/gateway.ts');
   const options = kubernetes.parseKubernetesServeArgs(args);
-  return () => kubernetes.startKubernetesGateway(options);
+  return (stop) => kubernetes.startKubernetesGateway(options, stop);
 }
 
 export async function runServe(args: string[]): Promise<number> {
   const start = await gatewayStarter(args);
-  // Listening for signals before starting means a stop request during startup is not lost.
-  const signalled = untilSignalled();
+  // Listening for signals before starting means a stop request during startup is not lost: it ends a
+  // startup that is still waiting, as a graceful stop (exit 0), or stops the gateway once it is up.
+  const stop = new AbortController();
+  const signalled = untilSignalled().then(() => stop.abort());
   let gateway: RunningGateway;
   try {
-    gateway = await start();
+    gateway = await start(stop.signal);
   } catch (error) {
+    if (stop.signal.aborted) {
+      log.info('stopped');
+      return 0;
+    }
     log.error('cannot start', { error: error instanceof Error ? error.message : String(error) });
     return 1;
   }

@@ -7,7 +7,7 @@ import { log } from '../observability/log.ts';
 import { compileClusters } from './forward/clusters.ts';
 import { PoolRegistry } from './forward/pools.ts';
 import { InferencePools } from './inference/pools.ts';
-import { BoundSocket, socketKey } from './listeners/socket.ts';
+import { BoundSocket, defaultClientIdleTimeoutMs, socketKey } from './listeners/socket.ts';
 import { SecureContextCache } from './listeners/tls.ts';
 import { compilePort, type PortRuntime } from './runtime.ts';
 
@@ -27,6 +27,8 @@ const drainBudgetMs = 10_000;
 
 export class DataPlane {
   readonly #log: typeof log;
+  /** How long client connections may wait for their next request (0: for ever). */
+  readonly #clientIdleTimeoutMs: number;
   readonly #sockets = new Map<string, BoundSocket>();
   /** Sockets taken out of service and still draining; `close()` waits for them. */
   readonly #draining = new Set<Promise<void>>();
@@ -38,8 +40,9 @@ export class DataPlane {
   #queue: Promise<unknown> = Promise.resolve();
   #closed = false;
 
-  constructor(options: { log?: typeof log } = {}) {
+  constructor(options: { log?: typeof log; clientIdleTimeoutMs?: number } = {}) {
     this.#log = options.log ?? log;
+    this.#clientIdleTimeoutMs = options.clientIdleTimeoutMs ?? defaultClientIdleTimeoutMs;
     this.#inferencePools = new InferencePools(this.#log);
   }
 
@@ -108,7 +111,7 @@ export class DataPlane {
         existing.update(runtime);
         continue;
       }
-      const socket = new BoundSocket(runtime, this.#log);
+      const socket = new BoundSocket(runtime, this.#log, this.#clientIdleTimeoutMs);
       binds.push(
         socket.listen().then(
           () => {

@@ -15,7 +15,7 @@ import type { UpgradeRequest } from './forward/websocket.ts';
 import { isGrpcContentType } from './grpc/protocol.ts';
 import { replyGrpcError } from './grpc/status.ts';
 import { hostWithoutPort } from './hostname.ts';
-import { openAiErrorBody } from './inference/openai-errors.ts';
+import { openAiErrorBody, reasonHeader, refusalReason } from './inference/openai-errors.ts';
 import { type LocalReply, localReply } from './local-reply.ts';
 import type { MatchInput } from './router/match.ts';
 
@@ -139,9 +139,11 @@ export class Exchange implements MatchInput, FilterTarget {
       this.res.end();
     } else {
       const body = this.openAiErrors ? openAiErrorBody(reply.error, reply.status) : reply.body;
+      const reason = this.openAiErrors ? refusalReason(reply.error) : undefined;
       this.res.writeHead(reply.status, {
         'content-type': 'application/json',
         'content-length': Buffer.byteLength(body),
+        ...(reason !== undefined && { [reasonHeader]: reason }),
       });
       this.res.end(body);
     }

@@ -89,7 +89,7 @@ export function compilePort(
         })),
       ),
       unmatchedMeter: RouteMeter.for(port.gateway, listener.id, unmatched),
-      inference: compileListenerInference(listener.routes, pools),
+      inference: compileListenerInference(listener.routes, pools, port.baseModels),
     };
     return [listener.hostname, compiled] as const;
   });

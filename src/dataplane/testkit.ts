@@ -21,6 +21,9 @@ import type {
 } from '../ir/types.ts';
 import type { MatchInput } from './router/match.ts';
 
+/** A logger for the data plane that drops everything: suites assert on what clients see, not on logs. */
+export const quietLog = { debug() {}, info() {}, warn() {}, error() {} };
+
 /** A port that was free a moment ago: an IRPort needs a concrete port, not 0. */
 export async function freePort(host = '127.0.0.1'): Promise<number> {
   const server = http.createServer();
@@ -161,6 +164,22 @@ export async function send(options: SendOptions): Promise<Reply> {
   const chunks: Buffer[] = [];
   for await (const chunk of res) chunks.push(chunk as Buffer);
   return { status: res.statusCode ?? 0, headers: res.headers, body: Buffer.concat(chunks).toString() };
+}
+
+/** Sends `body` as JSON with a POST to `path`, plus `headers`, and reads the whole reply. */
+export function postJson(
+  port: number,
+  path: string,
+  body: unknown,
+  headers: http.OutgoingHttpHeaders = {},
+): Promise<Reply> {
+  return send({
+    port,
+    path,
+    method: 'POST',
+    headers: { 'content-type': 'application/json', ...headers },
+    body: JSON.stringify(body),
+  });
 }
 
 export function parseEcho(reply: Reply): Echo {

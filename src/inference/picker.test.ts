@@ -8,6 +8,7 @@ import { replicaDefaults } from '../sim/options.ts';
 import { EndpointPicker, type Pick } from './picker.ts';
 import { parseInferenceBody } from './requestcontrol/parse-body.ts';
 import { schedulingRequest } from './requestcontrol/request.ts';
+import { parseEndpointPickerConfig } from './scheduling/config.ts';
 
 describe('endpoint picker over four simulated vLLM replicas', () => {
   let fleet: Fleet;
@@ -164,4 +165,70 @@ describe('endpoint picker over four simulated vLLM replicas', () => {
         error instanceof SluiceError && error.code === 'pool_no_endpoints' && error.status === 503,
     );
   });
+});
+
+describe('endpoint picker: what the data plane reports reaches the plugins', () => {
+  const config = `apiVersion: inference.networking.x-k8s.io/v1alpha1
+kind: EndpointPickerConfig
+plugins:
+  - type: prefix-cache-scorer
+    parameters: {learnFromCachedTokens: true}
+  - type: prefill-load-scorer
+`;
+  function newPicker(): EndpointPicker {
+    const picker = new EndpointPicker({ pool: 'default/reports', config: parseEndpointPickerConfig(config) });
+    picker.setEndpoints([
+      { address: '10.0.0.1', port: 8000 },
+      { address: '10.0.0.2', port: 8000 },
+    ]);
+    return picker;
+  }
+  const request = (prompt: string) => schedulingRequest({ model: 'llama', prompt });
+  /** Each endpoint's score from one scorer for a probe request, which is then finished. */
+  function probe(picker: EndpointPicker, scorer: string, prompt = 'x'): Record<string, number> {
+    const pick = picker.pick(request(prompt));
+    pick.finish();
+    return Object.fromEntries(
+      pick.profileResults.default.candidates.map((c) => [c.endpoint.id, c.scores[scorer]]),
+    );
+  }
+
+  it("the first chunk ends a request's prefill once, however often it is reported", async () => {
+    const picker = newPicker();
+    const toFirst = { subset: ['10.0.0.1:8000'] };
+    const a = picker.pick(request('a'.repeat(4000)), toFirst);
+    const c = picker.pick(request('c'.repeat(4000)), toFirst);
+    a.firstChunk();
+    a.firstChunk();
+    a.finish({ servedEndpoint: '10.0.0.1:8000', status: 200 });
+    const waiting = probe(picker, 'prefill-load-scorer');
+    assert.ok(waiting['10.0.0.1:8000'] < 1, 'the second request still waits for its first token');
+    assert.equal(waiting['10.0.0.2:8000'], 1);
+    c.finish();
+    assert.deepEqual(probe(picker, 'prefill-load-scorer'), { '10.0.0.1:8000': 1, '10.0.0.2:8000': 1 });
+    await picker.close();
+  });
+
+  for (const { cachedTokens, oldKept } of [
+    { cachedTokens: undefined, oldKept: true },
+    { cachedTokens: 1000, oldKept: true },
+    { cachedTokens: 0, oldKept: false },
+  ]) {
+    it(`cached tokens reported: ${cachedTokens} — the prefix index ${oldKept ? 'keeps' : 'forgets'} older prompts`, async () => {
+      const picker = newPicker();
+      const toFirst = { subset: ['10.0.0.1:8000'] };
+      const old = 'an old prompt '.repeat(100);
+      const system = 'the system prompt '.repeat(100);
+      for (const prompt of [old, system]) {
+        const pick = picker.pick(request(prompt), toFirst);
+        pick.firstChunk();
+        pick.finish({ servedEndpoint: '10.0.0.1:8000', status: 200 });
+      }
+      const pick = picker.pick(request(`${system}and a question`), toFirst);
+      pick.firstChunk();
+      pick.finish({ servedEndpoint: '10.0.0.1:8000', status: 200, promptTokens: 460, cachedTokens });
+      assert.equal(probe(picker, 'prefix-cache-scorer', old)['10.0.0.1:8000'] === 1, oldKept);
+      await picker.close();
+    });
+  }
 });

@@ -22,7 +22,7 @@ import type { CycleState, RequestOutcome, SchedulingRequest, SchedulingResult } 
 export interface EndpointPickerOptions {
   /** The pool's name in messages, e.g. `namespace/name`. */
   pool: string;
-  /** Defaults to the reference profile (queue ×2, KV-cache ×2, prefix ×3, max-score picker). */
+  /** Defaults to Sluice's profile (docs/scheduling.md); the Inference Extension's is examples/picker/reference.yaml. */
   config?: EndpointPickerConfig;
   clock?: Clock;
   scrapeIntervalMs?: number;
@@ -49,6 +49,8 @@ export interface FinishReport {
   status?: number;
   promptTokens?: number;
   completionTokens?: number;
+  /** `usage.prompt_tokens_details.cached_tokens`: prompt tokens the engine found in its prefix cache. */
+  cachedTokens?: number;
 }
 
 export interface Pick extends SchedulingResult {
@@ -56,6 +58,11 @@ export interface Pick extends SchedulingResult {
   readonly endpoints: readonly Endpoint[];
   /** `x-gateway-destination-endpoint`: the endpoints' ids joined by commas. */
   readonly destination: string;
+  /**
+   * The first bytes of the response body arrived (for a streamed generation: the prefill is over). Only
+   * the first call counts, so the data plane may call it for every chunk.
+   */
+  firstChunk(): void;
   /**
    * Ends the request: runs the completion hooks, releases in-flight counts and the admission ticket.
    * Call exactly once whatever happened (error, client gone); later calls do nothing.
@@ -149,10 +156,16 @@ export class EndpointPicker {
     this.scheduler.preRequest(request, result, cycle);
 
     let finished = false;
+    let streaming = false;
     return {
       ...result,
       endpoints,
       destination: endpoints.map((endpoint) => endpoint.id).join(','),
+      firstChunk: () => {
+        if (streaming || finished) return;
+        streaming = true;
+        this.scheduler.responseFirstChunk(request, result, cycle);
+      },
       finish: (report = {}) => {
         if (finished) return;
         finished = true;
@@ -167,6 +180,7 @@ export class EndpointPicker {
           status: report.status,
           promptTokens: report.promptTokens,
           completionTokens: report.completionTokens,
+          cachedTokens: report.cachedTokens,
         };
         try {
           this.scheduler.responseComplete(request, result, outcome, cycle);

@@ -55,6 +55,12 @@ export interface IRPort {
   gateway: string;
   /** Listeners on this socket, most specific hostname first (exact, longest wildcard, none). */
   listeners: IRListener[];
+  /**
+   * Model name → base model, from the Gateway's model-mapping ConfigMaps: each LoRA adapter to its base model,
+   * each base model to itself. An inference request's `x-gateway-base-model-name` is looked up here first.
+   * Absent when the Gateway has none.
+   */
+  baseModels?: Record<string, string>;
 }
 
 export interface IRListener {

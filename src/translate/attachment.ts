@@ -19,7 +19,11 @@ export type AttachmentResult =
   | { ok: true; attachments: Attachment[] }
   | {
       ok: false;
-      reason: 'NoMatchingParent' | 'NotAllowedByListeners' | 'NoMatchingListenerHostname';
+      reason:
+        | 'NoMatchingParent'
+        | 'NotAllowedByListeners'
+        | 'NoMatchingListenerHostname'
+        | 'HostnameConflict';
       message: string;
     };
 

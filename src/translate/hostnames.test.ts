@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { hostnameMatches } from '../ir/hostname.ts';
-import { compareHostnameSpecificity, intersectHostnames } from './hostnames.ts';
+import { compareHostnameSpecificity, hostnamesIntersect, intersectHostnames } from './hostnames.ts';
 
 test('a wildcard covers one or more labels but never the apex', () => {
   assert.equal(hostnameMatches('*.example.com', 'foo.example.com'), true);
@@ -39,4 +39,13 @@ test('listener hostnames sort exact first, then wildcards with more labels, then
     compareHostnameSpecificity,
   );
   assert.deepEqual(sorted, ['bar.com', 'foo.bar.com', '*.foo.bar.com', '*.com', undefined]);
+});
+
+test('two routes share a host on a listener when either accepts any host or two of their names meet', () => {
+  assert.equal(hostnamesIntersect([], ['grpc.example.com']), true);
+  assert.equal(hostnamesIntersect(['a.example.com'], ['a.example.com', 'b.example.com']), true);
+  assert.equal(hostnamesIntersect(['*.example.com'], ['grpc.example.com']), true);
+  assert.equal(hostnamesIntersect(['*.example.com'], ['*.api.example.com']), true);
+  assert.equal(hostnamesIntersect(['*.example.com'], ['example.com']), false);
+  assert.equal(hostnamesIntersect(['web.example.com'], ['grpc.example.com']), false);
 });

@@ -20,6 +20,15 @@ export function intersectHostnames(
   return result.length > 0 ? result : null;
 }
 
+/**
+ * Whether two routes' hostnames on one listener (as `intersectHostnames` gives them, `[]` meaning any
+ * host the listener accepts) have a host in common.
+ */
+export function hostnamesIntersect(a: string[], b: string[]): boolean {
+  if (a.length === 0 || b.length === 0) return true;
+  return a.some((first) => b.some((second) => intersectOne(first, second) !== null));
+}
+
 function intersectOne(listener: string, route: string): string | null {
   if (listener === route) return route;
   if (hostnameMatches(listener, route)) return route;

@@ -1,12 +1,20 @@
-// Route phase, shared by HTTPRoute and GRPCRoute: attach each route to its parents, emit its entries on the
-// listeners that serve it, and write its parent status.
+// Route phase, shared by HTTPRoute and GRPCRoute: attach each route to its parents, settle HTTPRoute and
+// GRPCRoute hostname conflicts between them, emit each route's entries on the listeners that serve it,
+// and write its parent status.
 
 import type { ParentReference } from '../resources/gateway-api.ts';
 import { GATEWAY_GROUP } from '../resources/gateway-api.ts';
 import type { KubeObject } from '../resources/object.ts';
-import { type AttachmentParent, attachRoute, gatewayParent, listenerSetParent } from './attachment.ts';
+import {
+  type AttachmentParent,
+  type AttachmentResult,
+  attachRoute,
+  gatewayParent,
+  listenerSetParent,
+} from './attachment.ts';
 import { condition } from './conditions.ts';
 import type { TranslateContext } from './context.ts';
+import { resolveCrossServing } from './crossserving.ts';
 import type { GatewayVerdict } from './gateway.ts';
 import type { CompiledRule } from './httprules.ts';
 import { listenerServes } from './listener.ts';
@@ -23,6 +31,16 @@ interface CompiledRoute {
   route: RouteSource['route'];
   kind: RouteSource['kind'];
   rules: CompiledRule[];
+  /** Some rule can be served, or the route has none: it is accepted wherever it attaches. */
+  acceptable: boolean;
+  /** Where each of its parentRefs that names a parent Sluice owns attaches it. */
+  parents: ParentAttachment[];
+}
+
+interface ParentAttachment {
+  parentRef: ParentReference;
+  parent: AttachmentParent;
+  attachment: AttachmentResult;
 }
 
 export function processRoutes(
@@ -40,6 +58,7 @@ export function processRoutes(
       parentsByRef.set(`ListenerSet/${setMeta.namespace}/${setMeta.name}`, listenerSetParent(verdict, set));
     }
   }
+  const compiledRoutes: CompiledRoute[] = [];
   for (const source of routes) {
     const { route } = source;
     const parents = (route.spec.parentRefs ?? []).flatMap((parentRef) => {
@@ -48,16 +67,21 @@ export function processRoutes(
       const parent = parentsByRef.get(
         `${kind}/${parentRef.namespace ?? route.metadata.namespace}/${parentRef.name}`,
       );
-      return parent ? [{ parentRef, parent }] : [];
+      return parent
+        ? [{ parentRef, parent, attachment: attachRoute(context, route, parentRef, parent) }]
+        : [];
     });
     if (parents.length === 0) continue;
-    const compiled: CompiledRoute = { route, kind: source.kind, rules: source.compile() };
-    const parentStatuses = parents.map(({ parentRef, parent }) =>
-      processParent(context, compiled, parentRef, parent),
-    );
+    const rules = source.compile();
+    const acceptable = rules.length === 0 || rules.some((rule) => rule.unsupported === undefined);
+    compiledRoutes.push({ route, kind: source.kind, rules, acceptable, parents });
+  }
+  resolveCrossServing(compiledRoutes);
+  for (const compiled of compiledRoutes) {
+    const { route } = compiled;
     status.set(`${route.kind}/${route.metadata.namespace}/${route.metadata.name}`, {
       object: route,
-      status: { parents: parentStatuses },
+      status: { parents: compiled.parents.map((parent) => processParent(context, compiled, parent)) },
     });
   }
 }
@@ -65,18 +89,16 @@ export function processRoutes(
 function processParent(
   context: TranslateContext,
   compiled: CompiledRoute,
-  parentRef: ParentReference,
-  parent: AttachmentParent,
+  { parentRef, parent, attachment }: ParentAttachment,
 ) {
   const { route, rules } = compiled;
   const echoedRef: ParentReference = { group: GATEWAY_GROUP, kind: parent.kind, ...parentRef };
   const conditions: StatusCondition[] = [];
   const usable = rules.filter((rule) => rule.unsupported === undefined);
   const dropped = rules.filter((rule) => rule.unsupported !== undefined);
-  const attachment = attachRoute(context, route, parentRef, parent);
   if (!attachment.ok) {
     conditions.push(condition(route, 'Accepted', false, attachment.reason, attachment.message));
-  } else if (usable.length === 0 && rules.length > 0) {
+  } else if (!compiled.acceptable) {
     conditions.push(condition(route, 'Accepted', false, 'UnsupportedValue', describeDropped(dropped)));
   } else {
     conditions.push(condition(route, 'Accepted', true, 'Accepted', 'Route is accepted'));

@@ -5,6 +5,12 @@ import type { IR, IRCluster, IRFilter, IRPort, IRPortProtocol } from '../ir/type
 import type { KubeObject } from '../resources/object.ts';
 import { applyBackendClientCertificates } from './backendclientcert.ts';
 import { resolveBackendTLSPolicies, writeBackendTLSStatus } from './backendtls.ts';
+import {
+  gatewayModelMappings,
+  type ModelMappings,
+  resolveModelMappings,
+  withModelMappingsCondition,
+} from './basemodels.ts';
 import { buildContext } from './context.ts';
 import { allListeners, type GatewayVerdict, gatewayStatus, processGateways } from './gateway.ts';
 import { processGatewayClasses } from './gatewayclass.ts';
@@ -27,6 +33,7 @@ export function translate(objects: KubeObject[], options: TranslateOptions): Tra
   context.backendTLS = backendTLS.targets;
   const classes = processGatewayClasses(context, status);
   const gateways = processGateways(context, classes);
+  const modelMappings = resolveModelMappings(context);
   const routes: RouteSource[] = [
     ...context.httpRoutes.map((route) => ({
       route,
@@ -52,11 +59,15 @@ export function translate(objects: KubeObject[], options: TranslateOptions): Tra
     }
     status.set(
       `Gateway/${verdict.gateway.metadata.namespace}/${verdict.gateway.metadata.name}`,
-      gatewayStatus(verdict),
+      withModelMappingsCondition(
+        gatewayStatus(verdict),
+        verdict.gateway,
+        gatewayModelMappings(modelMappings, verdict.gateway),
+      ),
     );
   }
 
-  const ports = buildPorts(gateways);
+  const ports = buildPorts(gateways, modelMappings);
   const used = referencedClusters(ports);
   const ir: IR = {
     ports,
@@ -70,11 +81,15 @@ export function translate(objects: KubeObject[], options: TranslateOptions): Tra
   return { ir, status };
 }
 
-/** One IR port per (address, listener port) of every serving listener, listeners most specific first. */
-function buildPorts(gateways: GatewayVerdict[]): IRPort[] {
+/**
+ * One IR port per (address, listener port) of every serving listener, listeners most specific first, with the
+ * Gateway's model mappings.
+ */
+function buildPorts(gateways: GatewayVerdict[], modelMappings: ReadonlyMap<string, ModelMappings>): IRPort[] {
   const ports: IRPort[] = [];
   for (const verdict of gateways) {
     if (!verdict.accepted.ok) continue;
+    const baseModels = gatewayModelMappings(modelMappings, verdict.gateway)?.baseModels ?? {};
     const serving = allListeners(verdict).filter(listenerServes);
     const byPort = Map.groupBy(serving, (listener) => listener.listener.port);
     for (const address of verdict.addresses) {
@@ -106,6 +121,7 @@ function buildPorts(gateways: GatewayVerdict[]): IRPort[] {
                 )
                 .map((route) => route.entry),
             })),
+          ...(Object.keys(baseModels).length > 0 ? { baseModels: { ...baseModels } } : {}),
         });
       }
     }

@@ -7,6 +7,7 @@ import { infraNamespace as ns } from './harness/fixtures.ts';
 import {
   acceptedListenerConditions,
   gatewayMustHaveAttachedListeners,
+  listenerSetMustBeRejected,
   listenerSetMustHaveCondition,
 } from './harness/listenerset-status.ts';
 import {
@@ -45,14 +46,5 @@ test('ListenerSetAllowedNamespaceSame', async () => {
     namespace: 'gateway-api-listenerset-not-allowed-ns',
     name: 'listenerset-in-different-namespace',
   };
-  await listenerSetMustHaveCondition(suite, disallowed, {
-    type: 'Accepted',
-    status: 'False',
-    reason: 'NotAllowed',
-  });
-  await listenerSetMustHaveCondition(suite, disallowed, {
-    type: 'Programmed',
-    status: 'False',
-    reason: 'NotAllowed',
-  });
+  await listenerSetMustBeRejected(suite, disallowed, 'NotAllowed');
 });

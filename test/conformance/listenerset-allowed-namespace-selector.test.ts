@@ -7,6 +7,7 @@ import { infraNamespace as ns } from './harness/fixtures.ts';
 import {
   acceptedListenerConditions,
   gatewayMustHaveAttachedListeners,
+  listenerSetMustBeRejected,
   listenerSetMustHaveCondition,
 } from './harness/listenerset-status.ts';
 import {
@@ -51,14 +52,5 @@ test('ListenerSetAllowedNamespaceSelector', async () => {
     namespace: 'gateway-api-listenerset-selector-not-allowed-ns',
     name: 'listenerset-not-in-selected-namespace',
   };
-  await listenerSetMustHaveCondition(suite, disallowed, {
-    type: 'Accepted',
-    status: 'False',
-    reason: 'NotAllowed',
-  });
-  await listenerSetMustHaveCondition(suite, disallowed, {
-    type: 'Programmed',
-    status: 'False',
-    reason: 'NotAllowed',
-  });
+  await listenerSetMustBeRejected(suite, disallowed, 'NotAllowed');
 });

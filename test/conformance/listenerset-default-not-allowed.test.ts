@@ -3,10 +3,7 @@
 
 import { after, before, test } from 'node:test';
 import { infraNamespace as ns } from './harness/fixtures.ts';
-import {
-  gatewayMustHaveAttachedListeners,
-  listenerSetMustHaveCondition,
-} from './harness/listenerset-status.ts';
+import { gatewayMustHaveAttachedListeners, listenerSetMustBeRejected } from './harness/listenerset-status.ts';
 import { gatewayMustHaveCondition, namespacesMustBeReady } from './harness/status.ts';
 import { ConformanceSuite } from './harness.ts';
 
@@ -21,14 +18,5 @@ test('ListenerSetDefaultNotAllowed', async () => {
   await gatewayMustHaveAttachedListeners(suite, gateway, 0);
 
   const disallowed = { namespace: ns, name: 'listenerset-default-not-allowed' };
-  await listenerSetMustHaveCondition(suite, disallowed, {
-    type: 'Accepted',
-    status: 'False',
-    reason: 'NotAllowed',
-  });
-  await listenerSetMustHaveCondition(suite, disallowed, {
-    type: 'Programmed',
-    status: 'False',
-    reason: 'NotAllowed',
-  });
+  await listenerSetMustBeRejected(suite, disallowed, 'NotAllowed');
 });

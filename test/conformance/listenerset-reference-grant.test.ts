@@ -5,7 +5,7 @@
 
 import { after, before, test } from 'node:test';
 import { infraNamespace as ns } from './harness/fixtures.ts';
-import { listenerSetMustHaveCondition } from './harness/listenerset-status.ts';
+import { listenerSetMustBeRejected, listenerSetMustHaveCondition } from './harness/listenerset-status.ts';
 import {
   gatewayMustHaveCondition,
   listenersMustHaveConditions,
@@ -38,16 +38,7 @@ test('ListenerSetReferenceGrant', async () => {
     namespace: 'gateway-api-listener-sets-test-reference-grant-ns',
     name: 'listenerset-without-reference-grant',
   };
-  await listenerSetMustHaveCondition(suite, ungranted, {
-    type: 'Accepted',
-    status: 'False',
-    reason: 'ListenersNotValid',
-  });
-  await listenerSetMustHaveCondition(suite, ungranted, {
-    type: 'Programmed',
-    status: 'False',
-    reason: 'ListenersNotValid',
-  });
+  await listenerSetMustBeRejected(suite, ungranted, 'ListenersNotValid');
   await listenersMustHaveConditions(
     suite,
     'ListenerSet',

@@ -10,7 +10,7 @@ import { ScaledClock } from '../../src/sim/clock.ts';
 import { replicaDefaults } from '../../src/sim/options.ts';
 import { type Replica, startReplica } from '../../src/sim/replica.ts';
 import { eventually, freePort, getJson, SluiceChild } from '../e2e/harness.ts';
-import { documentedRbac, gateway, inferencePool, pod, poolRoute, sluiceClass } from './manifests.ts';
+import { gateway, inferencePool, installRbac, pod, poolRoute, sluiceClass } from './manifests.ts';
 import { describeKubernetes } from './suite.ts';
 import { startTestbed, type Testbed } from './testbed.ts';
 
@@ -102,8 +102,8 @@ await describeKubernetes(import.meta.filename, 'InferencePools through the API s
       const options = { ...replicaDefaults, host, port: modelPort, model: 'llama', pod: name };
       replicas.push(await startReplica(options, new ScaledClock(100)));
     }
-    // Sluice runs as a user with exactly the permissions the documentation grants.
-    await bed.apply(await documentedRbac());
+    // Sluice runs as a user with exactly the permissions the install grants.
+    await bed.apply(await installRbac());
     await bed.apply(
       [
         sluiceClass,

@@ -1,8 +1,12 @@
 // The objects the Kubernetes end-to-end tests apply: Sluice's GatewayClass and a Gateway, routes, Services
-// whose EndpointSlices point at echo servers, and InferencePools over Pods.
+// whose EndpointSlices point at echo servers, InferencePools over Pods, and the install's RBAC.
 
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { parseAllDocuments } from 'yaml';
+import { yamlDocuments } from '../../src/cli/manifests.ts';
+import { deployDir } from '../../src/cli/manifests-base.ts';
+import type { InstallObject } from '../../src/cli/manifests-objects.ts';
 import type { EchoServer } from '../../src/sim/echo.ts';
 
 export const sluiceClass = `apiVersion: gateway.networking.k8s.io/v1
@@ -184,11 +188,19 @@ spec:
 `;
 }
 
-/** The RBAC that docs/kubernetes.md tells users to grant, read from the page so the page stays true. */
-export async function documentedRbac(): Promise<string> {
-  const page = await readFile(join(import.meta.dirname, '..', '..', 'docs', 'kubernetes.md'), 'utf8');
-  const section = page.slice(page.indexOf('## Permissions'));
-  const block = /```yaml\n([\s\S]*?)```/.exec(section);
-  if (!block) throw new Error('docs/kubernetes.md has no RBAC block under "## Permissions"');
-  return block[1];
+/**
+ * The install's RBAC as deploy/rbac.yaml states it (the statement docs/kubernetes.md points to), granted
+ * to the test bed's user `sluice` instead of the ServiceAccount, its leader-election Role in `default`
+ * (where Sluice outside a Pod keeps its Lease).
+ */
+export async function installRbac(): Promise<string> {
+  const text = await readFile(join(deployDir, 'rbac.yaml'), 'utf8');
+  const objects = parseAllDocuments(text).map((document) => document.toJS() as InstallObject);
+  for (const object of objects) {
+    if ('subjects' in object) {
+      object.subjects = [{ apiGroup: 'rbac.authorization.k8s.io', kind: 'User', name: 'sluice' }];
+    }
+    if (object.metadata.namespace !== undefined) object.metadata.namespace = 'default';
+  }
+  return yamlDocuments(objects);
 }

@@ -1,21 +1,17 @@
 // `sluice serve --kubernetes` against a real kube-apiserver and etcd: traffic from what the API server
 // holds, status written back (and read back with kubectl), Gateway addresses from the Service in front of
-// Sluice, edits followed, and traffic kept while the API server is down.
+// Sluice, edits followed, traffic kept while the API server is down, and a stop while startup waits on a
+// forbidding API server.
 
 import assert from 'node:assert/strict';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import type { EchoServer } from '../../src/sim/echo.ts';
 import { startEchoServer } from '../../src/sim/echo.ts';
 import { eventually, freePort, get, getJson, SluiceChild } from '../e2e/harness.ts';
-import {
-  backend,
-  documentedRbac,
-  gateway,
-  namespace,
-  referenceGrant,
-  route,
-  sluiceClass,
-} from './manifests.ts';
+import { backend, gateway, installRbac, namespace, referenceGrant, route, sluiceClass } from './manifests.ts';
 import { backendAddress } from './netns.ts';
 import { describeKubernetes } from './suite.ts';
 import { startTestbed, type Testbed } from './testbed.ts';
@@ -70,8 +66,8 @@ await describeKubernetes(import.meta.filename, 'sluice serve --kubernetes', () =
     echoA = await startEchoServer({ host: backendAddress, port: 0, pod: 'echo-a', namespace: 'default' });
     echoB = await startEchoServer({ host: backendAddress, port: 0, pod: 'echo-b', namespace: 'default' });
     port = await freePort();
-    // Sluice runs as a user with exactly the permissions the documentation grants.
-    await bed.apply(await documentedRbac());
+    // Sluice runs as a user with exactly the permissions the install grants.
+    await bed.apply(await installRbac());
     await bed.apply(
       [
         sluiceClass,
@@ -288,5 +284,34 @@ spec:
     await bed.startApiServer();
     await bed.apply(route({ name: 'echo', path: '/v4', service: 'echo-b' }));
     await eventuallyServed('/v4', 'echo-b');
+  });
+
+  test('a stop request while RBAC forbids the lists ends the startup as a graceful stop', async () => {
+    // A ServiceAccount nothing is granted to, whose token kubectl's `tokenFile` names (relative to the
+    // kubeconfig, with the newline kubectl prints): the refusal names it, so the file was read and used.
+    await bed.kubectl(['create', 'serviceaccount', 'nobody']);
+    const dir = await mkdtemp(join(tmpdir(), 'sluice-nobody-'));
+    try {
+      await writeFile(join(dir, 'token'), await bed.kubectl(['create', 'token', 'nobody']));
+      await writeFile(join(dir, 'kubeconfig'), bed.kubeconfigFor({ tokenFile: 'token' }));
+      const starting = new SluiceChild([
+        'serve',
+        '--kubernetes',
+        '--kubeconfig',
+        join(dir, 'kubeconfig'),
+        '--admin-address',
+        '127.0.0.1:0',
+      ]);
+      const refused = await starting.waitForLog(
+        'cannot list or watch the Kubernetes API; the last configuration keeps serving',
+      );
+      assert.match(String(refused.error), /User "system:serviceaccount:default:nobody" cannot list/);
+      assert.equal(await starting.stop(), 0, 'one SIGTERM stops it, with the exit code of a graceful stop');
+      const messages = starting.logs().map((line) => line.msg);
+      assert.ok(messages.includes('stopped'), messages.join('\n'));
+      assert.ok(!messages.includes('serving'));
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
   });
 });

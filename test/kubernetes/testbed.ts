@@ -31,6 +31,8 @@ export interface Testbed {
   kubeconfig: string;
   /** A kubeconfig file for the user `sluice`, who may do nothing until RBAC grants it. */
   sluiceKubeconfig: string;
+  /** The text of a kubeconfig for the test bed whose user is `user` (`{ token }`, `{ tokenFile }`, …). */
+  kubeconfigFor(user: Record<string, string>): string;
   /** Runs the built kubectl against the test bed; rejects on a non-zero exit. */
   kubectl(args: string[], input?: string): Promise<string>;
   /** Applies manifests given as YAML text. */
@@ -161,7 +163,8 @@ async function waitFor(what: string, managed: Managed, check: () => Promise<bool
   throw new Error(`${managed.name}: no ${what} within ${READY_TIMEOUT_MS} ms:\n${await logTail(managed)}`);
 }
 
-function kubeconfigFor(url: string, ca: string, token: string): string {
+/** A kubeconfig for the test bed whose user is `user` (`{ token }`, `{ tokenFile }`, …). */
+function kubeconfigFor(url: string, ca: string, user: Record<string, string>): string {
   const caData = Buffer.from(ca).toString('base64');
   return `apiVersion: v1
 kind: Config
@@ -172,8 +175,7 @@ clusters:
     certificate-authority-data: ${caData}
 users:
 - name: user
-  user:
-    token: ${token}
+  user: ${JSON.stringify(user)}
 contexts:
 - name: testbed
   context:
@@ -224,9 +226,9 @@ export async function startTestbed(options: TestbedOptions = {}): Promise<Testbe
   const [etcdPort, peerPort, apiPort] = [await freePort(), await freePort(), await freePort()];
   const url = `https://127.0.0.1:${apiPort}`;
   const kubeconfig = join(work, 'kubeconfig');
-  await writeFile(kubeconfig, kubeconfigFor(url, ca, token));
+  await writeFile(kubeconfig, kubeconfigFor(url, ca, { token }));
   const sluiceKubeconfig = join(work, 'sluice.kubeconfig');
-  await writeFile(sluiceKubeconfig, kubeconfigFor(url, ca, sluiceToken));
+  await writeFile(sluiceKubeconfig, kubeconfigFor(url, ca, { token: sluiceToken }));
   await mkdir(join(work, 'etcd'));
 
   const agent = new Agent({ connect: { ca } });
@@ -345,6 +347,7 @@ export async function startTestbed(options: TestbedOptions = {}): Promise<Testbe
     ca,
     kubeconfig,
     sluiceKubeconfig,
+    kubeconfigFor: (user) => kubeconfigFor(url, ca, user),
     kubectl,
     apply: (yaml) => kubectl(['apply', '-f', '-'], yaml),
     stopApiServer: () => stopProcess(apiServer),

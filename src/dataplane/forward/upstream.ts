@@ -8,6 +8,7 @@ import { type ErrorCode, SluiceError } from '../../errors.ts';
 import type { DownstreamResponse, Exchange } from '../exchange.ts';
 import { type HeaderRecord, modifyHeaderRecord } from '../filters/header-modifier.ts';
 import { respondTrailersOnly } from '../grpc/protocol.ts';
+import { grpcRequestBody } from '../grpc/request-body.ts';
 import { downstreamResponseHeaders } from './headers.ts';
 import { upstreamIdleTimeoutMs } from './pools.ts';
 import type { ForwardTarget } from './tries.ts';
@@ -55,16 +56,19 @@ export function forward(exchange: Exchange, endpoint: ForwardTarget, timeouts: F
   // really forwarded asks the client for its body.
   if (req.headers.expect !== undefined && req.headers.expect.toLowerCase() === '100-continue')
     res.writeContinue();
+  const body = exchange.upstreamBody();
   const options: Dispatcher.DispatchOptions = {
     path: exchange.upstreamPath + exchange.query,
     method: exchange.method,
     headers: exchange.upstreamHeaders,
-    body: exchange.upstreamBody(),
+    body,
   };
   if (exchange.grpc) {
     // gRPC servers want `te: trailers` (the one TE value HTTP/2 allows). A stream may stay quiet for as
     // long as the call's own deadline allows, so the idle safety net does not apply.
     options.headers = [...exchange.upstreamHeaders, 'te', 'trailers'];
+    // undici writes async iterables (writeIterable), though the DispatchOptions type lists only streams and buffers.
+    options.body = grpcRequestBody(body) as Dispatcher.DispatchOptions['body'];
     options.headersTimeout = 0;
     options.bodyTimeout = 0;
   }

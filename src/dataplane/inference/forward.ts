@@ -2,19 +2,25 @@
 // primary endpoint gets it, and the next endpoint of the pick gets it again when the one before could not
 // be reached or answered 5xx before any byte went to the client. The answer streams back with
 // backpressure, read on the way for token usage and model renames, and the pick is finished exactly once
-// whatever happens (answer, failure, timeout, client gone).
+// whatever happens (answer, failure, timeout, client gone) — which is also when the request is reported
+// to the inference metrics and the access log.
 
 import type { Readable } from 'node:stream';
 import type { Dispatcher } from 'undici';
 import { type ErrorCode, SluiceError } from '../../errors.ts';
+import type { Admission, Ticket } from '../../inference/flowcontrol/controller.ts';
 import type { FinishReport, Pick } from '../../inference/picker.ts';
 import { inferenceHeaders } from '../../inference/requestcontrol/headers.ts';
 import { objectivePriority, schedulingRequest } from '../../inference/requestcontrol/request.ts';
+import type { SchedulingRequest } from '../../inference/scheduling/types.ts';
+import { PoolMeter } from '../../observability/inference-metrics.ts';
+import { InferenceRecord } from '../../observability/inference-record.ts';
 import type { Exchange } from '../exchange.ts';
 import { type HeaderRecord, removeFromHeaderList } from '../filters/header-modifier.ts';
 import { upstreamIdleTimeoutMs } from '../forward/pools.ts';
 import { clientResponseHeaders, type ForwardTimeouts } from '../forward/upstream.ts';
 import { upstreamFailure, upstreamFailureKind } from '../forward/upstream-errors.ts';
+import { markRefusal, refusalReason } from './openai-errors.ts';
 import type { PoolRuntime } from './pools.ts';
 import { type ResponseTap, responseTap } from './response.ts';
 import { modelRenamer, rewriteBodyModel, rewriteTarget } from './rewrite.ts';
@@ -39,11 +45,16 @@ export function forwardToPool(exchange: Exchange, pool: PoolRuntime, timeouts: F
 class PoolRequest {
   readonly exchange: Exchange;
   readonly #pool: PoolRuntime;
+  readonly #request: SchedulingRequest;
+  /** What the request did, for the metrics and the access log. */
+  readonly #record: InferenceRecord;
   /** Cancels waiting in the pool's admission queue. */
   readonly #abort = new AbortController();
   #body: Buffer | Readable | null = null;
   /** Turns the target model's name back into the requested one, under a rewrite. */
   #rename: ((text: string) => string) | null = null;
+  /** The admission, settled with the tokens the request used once the answer reports them. */
+  #ticket: Ticket | null = null;
   #pick: Pick | null = null;
   #headers: string[] = [];
   /** Index in `pick.endpoints` of the current try. */
@@ -60,16 +71,6 @@ class PoolRequest {
   constructor(exchange: Exchange, pool: PoolRuntime) {
     this.exchange = exchange;
     this.#pool = pool;
-  }
-
-  start({ requestMs, backendRequestMs }: ForwardTimeouts): void {
-    const { exchange } = this;
-    exchange.res.on('close', () => this.#clientClosed());
-    this.#backendRequestMs = backendRequestMs;
-    if (requestMs > 0) {
-      const remaining = Math.max(1, requestMs - (performance.now() - exchange.startedAt));
-      this.#requestTimer = setTimeout(() => this.timedOut('request_timeout', requestMs), remaining);
-    }
     const parsed = exchange.inference;
     const model = parsed?.model ?? exchange.header(inferenceHeaders.modelName) ?? '';
     const target =
@@ -91,17 +92,69 @@ class PoolRequest {
       maxTokens: parsed?.maxTokens,
       cacheSalt: parsed?.cacheSalt,
     });
-    this.#pool.picker.schedule(request, { signal: this.#abort.signal }).then(
-      (pick) => this.#picked(pick),
+    this.#request = request;
+    const { gateway, listener, route } = exchange.meter.labels;
+    this.#record = new InferenceRecord(
+      PoolMeter.for(pool.picker),
+      {
+        requestId: request.id,
+        method: exchange.method,
+        path: exchange.path,
+        gateway,
+        listener,
+        route,
+        model,
+        targetModel: request.targetModel,
+        objective: request.headers[inferenceHeaders.objective],
+        priority: request.priority,
+        fairnessId: request.fairnessId,
+        requestBytes: request.bodyBytes,
+      },
+      exchange.startedAt,
+    );
+  }
+
+  start({ requestMs, backendRequestMs }: ForwardTimeouts): void {
+    const { exchange } = this;
+    exchange.res.on('close', () => this.#clientClosed());
+    this.#backendRequestMs = backendRequestMs;
+    if (requestMs > 0) {
+      const remaining = Math.max(1, requestMs - (performance.now() - exchange.startedAt));
+      this.#requestTimer = setTimeout(() => this.timedOut('request_timeout', requestMs), remaining);
+    }
+    // Admission and scheduling apart (rather than `picker.schedule`): the wait and the decision are
+    // measured each, and the ticket is kept to settle the flow's token charge at the end.
+    this.#pool.picker.admit(this.#request, this.#abort.signal).then(
+      (admission) => this.#admitted(admission),
       (error: unknown) => this.#rejected(error),
     );
   }
 
-  #picked(pick: Pick): void {
-    if (this.#settled) {
-      pick.finish();
+  #admitted(admission: Admission): void {
+    this.#record.admission(admission);
+    if (!admission.admitted) {
+      this.#rejected(admission.error);
       return;
     }
+    if (this.#settled) {
+      admission.release();
+      return;
+    }
+    this.#ticket = admission;
+    const started = performance.now();
+    let pick: Pick;
+    try {
+      // Releases the ticket when it throws.
+      pick = this.#pool.picker.pick(this.#request, { ticket: admission });
+    } catch (error) {
+      this.#rejected(error);
+      return;
+    }
+    this.#record.scheduled(pick, pick.endpoints[0].id, (performance.now() - started) / 1000);
+    this.#picked(pick);
+  }
+
+  #picked(pick: Pick): void {
     this.#pick = pick;
     const headers = [...this.exchange.upstreamHeaders];
     removeFromHeaderList(headers, Buffer.isBuffer(this.#body) ? gatewayOwnedWithLength : gatewayOwned);
@@ -120,6 +173,9 @@ class PoolRequest {
       error instanceof SluiceError
         ? error
         : new SluiceError('pool_pick_failed', { pool: this.#pool.id, reason: String(error) });
+    const reason = refusalReason(failure);
+    if (reason !== undefined) markRefusal(this.exchange.res, reason);
+    this.#record.failed(failure, reason);
     this.exchange.replyError(failure);
     this.#settle({ status: failure.status });
   }
@@ -176,6 +232,7 @@ class PoolRequest {
     attempt.state = 'committed';
     this.#status = status;
     this.#served = attempt.endpoint;
+    this.#record.answerStarted(single(headers['content-type']));
     this.#tap = responseTap(
       single(headers['content-type']),
       single(headers['content-encoding']),
@@ -189,6 +246,9 @@ class PoolRequest {
 
   responseData(controller: Dispatcher.DispatchController, chunk: Buffer): void {
     if (this.#settled) return;
+    // The first body bytes of a stream mean the prefill is over; the picker's load accounting uses it.
+    this.#pick?.firstChunk();
+    this.#record.received(chunk.length);
     const out = this.#tap === null ? chunk : this.#tap.write(chunk);
     if (out === null || out.length === 0) return;
     if (!this.exchange.res.write(out)) {
@@ -210,12 +270,16 @@ class PoolRequest {
     res.end();
     this.exchange.finish(this.#status);
     const usage = this.#tap?.usage;
-    this.#settle({
-      servedEndpoint: this.#served,
-      status: this.#status,
-      promptTokens: usage?.promptTokens,
-      completionTokens: usage?.completionTokens,
-    });
+    this.#settle(
+      {
+        servedEndpoint: this.#served,
+        status: this.#status,
+        promptTokens: usage?.promptTokens,
+        completionTokens: usage?.completionTokens,
+        cachedTokens: usage?.cachedTokens,
+      },
+      true,
+    );
   }
 
   tryFailed(attempt: PoolTry, error: Error): void {
@@ -225,6 +289,7 @@ class PoolRequest {
       // The status line is gone: cutting the connection is the only way to tell the client.
       exchange.res.destroy();
       exchange.finish(this.#status);
+      this.#record.failed(upstreamFailure(error, attempt.origin, upstreamIdleTimeoutMs));
       this.#settle({ servedEndpoint: this.#served, status: this.#status });
       return;
     }
@@ -235,6 +300,7 @@ class PoolRequest {
       return;
     }
     const failure = upstreamFailure(error, attempt.origin, upstreamIdleTimeoutMs);
+    this.#record.failed(failure);
     exchange.replyError(failure);
     this.#settle({ status: failure.status });
   }
@@ -242,12 +308,13 @@ class PoolRequest {
   timedOut(code: ErrorCode, ms: number): void {
     if (this.#settled) return;
     const { exchange } = this;
+    const error = new SluiceError(code, { ms });
+    this.#record.failed(error);
     let status = this.#status;
     if (exchange.res.headersSent) {
       exchange.res.destroy();
       exchange.finish(status);
     } else {
-      const error = new SluiceError(code, { ms });
       exchange.replyError(error);
       status = error.status;
     }
@@ -264,14 +331,29 @@ class PoolRequest {
     this.#settle({ servedEndpoint: this.#served });
   }
 
-  /** Finishes the pick, once: in-flight counts and the admission ticket are released. */
-  #settle(report: FinishReport): void {
+  /**
+   * Finishes the pick, once: the flow is charged the tokens the answer reported, in-flight counts and the
+   * admission ticket are released, and the record reports the request. `complete`: the client got the
+   * whole answer. A report without a status is a client that went away (499).
+   */
+  #settle(report: FinishReport, complete = false): void {
     this.#settled = true;
+    const { promptTokens, completionTokens } = report;
+    if (promptTokens !== undefined && completionTokens !== undefined)
+      this.#ticket?.account(promptTokens + completionTokens);
     if (this.#requestTimer !== null) clearTimeout(this.#requestTimer);
     this.#requestTimer = null;
     const attempt = this.#attempt;
     if (attempt !== null && attempt.timer !== null) clearTimeout(attempt.timer);
     this.#pick?.finish(report);
+    this.#record.ended({
+      status: report.status ?? 499,
+      complete,
+      servedEndpoint: report.servedEndpoint,
+      promptTokens,
+      completionTokens,
+      cachedTokens: report.cachedTokens,
+    });
   }
 }
 

@@ -10,100 +10,50 @@ import { after, before, describe, test } from 'node:test';
 import OpenAI from 'openai';
 import { request } from 'undici';
 import type { RequestOutcome } from '../../inference/scheduling/types.ts';
-import type { IRBackend, IRInferencePool, IRRoute } from '../../ir/types.ts';
 import { setLogLevel } from '../../observability/log.ts';
 import { ScaledClock } from '../../sim/clock.ts';
-import { type ReplicaOptions, replicaDefaults } from '../../sim/options.ts';
-import { type Replica, startReplica } from '../../sim/replica.ts';
+import type { Replica } from '../../sim/replica.ts';
 import { DataPlane } from '../dataplane.ts';
 import {
   type EchoUpstream,
   freePort,
   httpPort,
-  ir,
   parseEcho,
+  postJson,
   prefixMatch,
+  quietLog,
   route,
   send,
   startEchoUpstream,
 } from '../testkit.ts';
+import {
+  applyWithPools,
+  endpointOf,
+  eventually,
+  inferencePool,
+  modelRoute,
+  openAiClient,
+  pickerConfig,
+  queueSaturationConfig,
+  startSim,
+  toPool,
+} from './testkit.ts';
 
-const quiet = { debug() {}, info() {}, warn() {}, error() {} };
-/** A thousand simulated seconds per wall second: answers come at once. */
-const fast = new ScaledClock(1000);
 /** Real time: a long answer streams for long enough to walk away from it. */
 const slow = new ScaledClock(1);
 
 const servedHeader = 'x-gateway-destination-endpoint-served';
 
-function sim(model: string, pod: string, overrides: Partial<ReplicaOptions> = {}, clock = fast) {
-  return startReplica({ ...replicaDefaults, port: 0, model, pod, ...overrides }, clock);
-}
-
-function endpointOf(replica: { port: number }): string {
-  return `127.0.0.1:${replica.port}`;
-}
-
-function pool(id: string, ports: number[], fields: Partial<IRInferencePool> = {}): IRInferencePool {
-  return {
-    id,
-    protocol: 'http1',
-    endpoints: ports.map((port, i) => ({ address: '127.0.0.1', port, name: `${id}-${i}`, labels: {} })),
-    pickerConfig: '',
-    objectives: {},
-    modelRewrites: [],
-    ...fields,
-  };
-}
-
-function toPool(id: string): IRBackend {
-  return { weight: 1, target: { kind: 'pool', pool: id }, filters: [] };
-}
-
-/** A route for one model name (matched on x-gateway-model-name) to a pool. */
-function modelRoute(model: string, poolId: string, fields: Partial<IRRoute> = {}): IRRoute {
-  return route(`model/${model}`, {
-    match: prefixMatch('/v1', { headers: [{ name: 'x-gateway-model-name', type: 'Exact', value: model }] }),
-    backends: [toPool(poolId)],
-    ...fields,
-  });
-}
-
 const header = (headers: Headers, name: string) => headers.get(name) ?? undefined;
 
-const config = (text: string) => `apiVersion: inference.networking.x-k8s.io/v1alpha1
-kind: EndpointPickerConfig
-${text}`;
-
 /** Tries (3 endpoints back) in turn, so each endpoint is the primary of one request in three. */
-const fallbackConfig = config(`plugins:
+const fallbackConfig = pickerConfig(`plugins:
   - type: round-robin-picker
     parameters: {maxNumOfEndpoints: 3}
 `);
 
-/** Saturation from the queue alone, with metrics that never go stale during a test. */
-const sheddingConfig = config(`plugins:
-  - type: utilization-detector
-    parameters: {metricsStalenessThreshold: 10m}
-  - type: queue-scorer
-schedulingProfiles:
-  - name: default
-    plugins:
-      - pluginRef: queue-scorer
-saturationDetector: {pluginRef: utilization-detector}
-`);
-
-/** Polls `check` until it holds; the loop's own bound only turns a hang into a failure. */
-async function eventually(check: () => boolean, what: string): Promise<void> {
-  for (let i = 0; i < 2000; i++) {
-    if (check()) return;
-    await new Promise((resolve) => setTimeout(resolve, 5));
-  }
-  assert.fail(`never happened: ${what}`);
-}
-
 describe('inference requests through the data plane', () => {
-  const plane = new DataPlane({ log: quiet });
+  const plane = new DataPlane({ log: quietLog });
   const replicas: Replica[] = [];
   let echo: EchoUpstream;
   let port: number;
@@ -119,16 +69,16 @@ describe('inference requests through the data plane', () => {
   before(async () => {
     setLogLevel('error');
     [a0, a1, b0, slowSim, failing, healthy] = await Promise.all([
-      sim('model-a', 'a-0'),
-      sim('model-a', 'a-1'),
-      sim('model-b', 'b-0'),
-      sim('slow-model', 'slow-0', {}, slow),
-      sim('fallback-model', 'failing-0', { failureRate: 100, failureTypes: ['server_error'] }),
-      sim('fallback-model', 'healthy-0'),
+      startSim('model-a', 'a-0'),
+      startSim('model-a', 'a-1'),
+      startSim('model-b', 'b-0'),
+      startSim('slow-model', 'slow-0', {}, slow),
+      startSim('fallback-model', 'failing-0', { failureRate: 100, failureTypes: ['server_error'] }),
+      startSim('fallback-model', 'healthy-0'),
     ]);
     const [shedding, calm] = await Promise.all([
-      sim('busy-model', 'busy-0', { fakeMetrics: { 'waiting-requests': 10 } }),
-      sim('calm-model', 'calm-0'),
+      startSim('busy-model', 'busy-0', { fakeMetrics: { 'waiting-requests': 10 } }),
+      startSim('calm-model', 'calm-0'),
     ]);
     replicas.push(a0, a1, b0, slowSim, failing, healthy, shedding, calm);
     echo = await startEchoUpstream('echo');
@@ -136,18 +86,20 @@ describe('inference requests through the data plane', () => {
     port = await freePort();
     const objectives = { batch: -1, interactive: 10 };
     const pools = [
-      pool('pool/a', [a0.port, a1.port], {
+      inferencePool('pool/a', [a0.port, a1.port], {
         modelRewrites: [{ models: ['alias-a'], targets: [{ model: 'model-a', weight: 1 }] }],
       }),
-      pool('pool/b', [b0.port]),
-      pool('pool/any', [b0.port], {
+      inferencePool('pool/b', [b0.port]),
+      inferencePool('pool/any', [b0.port], {
         modelRewrites: [{ models: ['legacy'], targets: [{ model: 'model-b', weight: 1 }] }],
       }),
-      pool('pool/slow', [slowSim.port]),
-      pool('pool/fallback', [deadPort, failing.port, healthy.port], { pickerConfig: fallbackConfig }),
-      pool('pool/busy', [shedding.port], { pickerConfig: sheddingConfig, objectives }),
-      pool('pool/calm', [calm.port], { pickerConfig: sheddingConfig, objectives }),
-      pool('pool/echo', [echo.port], {
+      inferencePool('pool/slow', [slowSim.port]),
+      inferencePool('pool/fallback', [deadPort, failing.port, healthy.port], {
+        pickerConfig: fallbackConfig,
+      }),
+      inferencePool('pool/busy', [shedding.port], { pickerConfig: queueSaturationConfig(), objectives }),
+      inferencePool('pool/calm', [calm.port], { pickerConfig: queueSaturationConfig(), objectives }),
+      inferencePool('pool/echo', [echo.port], {
         modelRewrites: [{ models: ['echo-alias'], targets: [{ model: 'echo-model', weight: 1 }] }],
       }),
     ];
@@ -165,12 +117,8 @@ describe('inference requests through the data plane', () => {
       route('any', { hostnames: ['any.example'], match: prefixMatch('/v1'), backends: [toPool('pool/any')] }),
       route('other', { match: prefixMatch('/other') }),
     ];
-    const report = await plane.apply({
-      ...ir([httpPort(port, routes)]),
-      pools: Object.fromEntries(pools.map((p) => [p.id, p])),
-    });
-    assert.deepEqual(report.failed, []);
-    client = new OpenAI({ baseURL: `http://127.0.0.1:${port}/v1`, apiKey: 'unused', maxRetries: 0 });
+    await applyWithPools(plane, [httpPort(port, routes)], pools);
+    client = openAiClient(port);
   });
 
   after(async () => {
@@ -274,12 +222,8 @@ describe('inference requests through the data plane', () => {
   });
 
   test('bad bodies are 400s: no model, not JSON', async () => {
-    const noModel = await send({
-      port,
-      method: 'POST',
-      path: '/v1/chat/completions',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ messages: [{ role: 'user', content: 'hi' }] }),
+    const noModel = await postJson(port, '/v1/chat/completions', {
+      messages: [{ role: 'user', content: 'hi' }],
     });
     assert.equal(noModel.status, 400);
     assert.deepEqual(JSON.parse(noModel.body).error.code, 'model_missing');
@@ -302,17 +246,12 @@ describe('inference requests through the data plane', () => {
   });
 
   test('the upstream gets the model header and the destination; a rewrite changes the body model', async () => {
-    const reply = await send({
+    const reply = await postJson(
       port,
-      method: 'POST',
-      path: '/v1/completions',
-      headers: {
-        'content-type': 'application/json',
-        'x-gateway-model-name': 'spoofed',
-        'x-gateway-destination-endpoint': '10.9.9.9:1',
-      },
-      body: JSON.stringify({ model: 'echo-alias', prompt: 'hello', max_tokens: 3 }),
-    });
+      '/v1/completions',
+      { model: 'echo-alias', prompt: 'hello', max_tokens: 3 },
+      { 'x-gateway-model-name': 'spoofed', 'x-gateway-destination-endpoint': '10.9.9.9:1' },
+    );
     assert.equal(reply.status, 200);
     const seen = parseEcho(reply);
     assert.equal(seen.headers['x-gateway-model-name'], 'echo-alias');
@@ -341,13 +280,12 @@ describe('inference requests through the data plane', () => {
       assert.equal(chunk.model, 'alias-a');
     }
     assert.ok(chunks > 2);
-    const legacy = await send({
+    const legacy = await postJson(
       port,
-      method: 'POST',
-      path: '/v1/completions',
-      headers: { host: 'any.example', 'content-type': 'application/json' },
-      body: JSON.stringify({ model: 'legacy', prompt: 'Hi', max_tokens: 2 }),
-    });
+      '/v1/completions',
+      { model: 'legacy', prompt: 'Hi', max_tokens: 2 },
+      { host: 'any.example' },
+    );
     assert.equal(legacy.status, 200);
     assert.equal(JSON.parse(legacy.body).model, 'legacy');
     assert.equal(legacy.headers['x-inference-pod'], 'b-0');

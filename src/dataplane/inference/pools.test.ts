@@ -8,36 +8,26 @@ import type { EndpointPicker } from '../../inference/picker.ts';
 import type { IRInferencePool } from '../../ir/types.ts';
 import { setLogLevel } from '../../observability/log.ts';
 import { PoolRegistry } from '../forward/pools.ts';
+import { quietLog } from '../testkit.ts';
 import { InferencePools } from './pools.ts';
-
-const quiet = { debug() {}, info() {}, warn() {}, error() {} };
+import { inferencePool, pickerConfig } from './testkit.ts';
 
 /** Endpoints on a port nobody listens on: scrapes fail quietly, nothing is sent. */
-function pool(id: string, ports: number[], pickerConfig = ''): IRInferencePool {
-  return {
-    id,
-    protocol: 'http1',
-    endpoints: ports.map((port) => ({
-      address: '127.0.0.1',
-      port,
-      name: `pod-${port}`,
-      labels: { app: 'x' },
-    })),
-    pickerConfig,
+function pool(id: string, ports: number[], config = ''): IRInferencePool {
+  return inferencePool(id, ports, {
+    pickerConfig: config,
     objectives: { batch: -1 },
     modelRewrites: [{ models: ['a'], targets: [{ model: 'b', weight: 1 }] }],
-  };
+  });
 }
 
-const roundRobin = `apiVersion: inference.networking.x-k8s.io/v1alpha1
-kind: EndpointPickerConfig
-plugins:
+const roundRobin = pickerConfig(`plugins:
   - type: round-robin-picker
-`;
+`);
 
 describe('inference pools across applies', () => {
   const connections = new PoolRegistry();
-  const pools = new InferencePools(quiet);
+  const pools = new InferencePools(quietLog);
   // The pickers scrape endpoints nobody serves; their warnings are expected.
   before(() => setLogLevel('error'));
   after(async () => {

@@ -1,16 +1,18 @@
 // InferencePools in the data plane: one endpoint picker per pool id, kept across IR swaps while the pool
 // stays (its scraped metrics, prefix index and in-flight counts survive), rebuilt when its picker
-// configuration changes, closed once the IR no longer lists it.
+// configuration changes, closed once the IR no longer lists it. Likewise the models its servers list.
 
 import type { Dispatcher } from 'undici';
 import { endpointId } from '../../inference/datalayer/endpoint.ts';
 import { EndpointPicker } from '../../inference/picker.ts';
 import { type EndpointPickerConfig, parseEndpointPickerConfig } from '../../inference/scheduling/config.ts';
 import type { IRInferencePool } from '../../ir/types.ts';
+import { PoolMeter } from '../../observability/inference-metrics.ts';
 import type { log } from '../../observability/log.ts';
 import type { UpstreamEndpoint } from '../forward/clusters.ts';
 import type { PoolRegistry } from '../forward/pools.ts';
 import { type CompiledRewrite, compileRewrites } from './rewrite.ts';
+import { ServedModels } from './served-models.ts';
 
 /** A pool as one IR serves it; requests keep the one they started with. */
 export interface PoolRuntime {
@@ -19,6 +21,8 @@ export interface PoolRuntime {
   /** InferenceObjective name → priority. */
   objectives: ReadonlyMap<string, number>;
   rewrites: readonly CompiledRewrite[];
+  /** The models the pool's servers list, with their base models (learned for `x-gateway-base-model-name`). */
+  servedModels: ServedModels;
   /** Connection pools of the endpoints, by endpoint id (`address:port`). */
   upstreams: ReadonlyMap<string, UpstreamEndpoint>;
 }
@@ -31,8 +35,10 @@ interface LivePicker {
 export class InferencePools {
   readonly #log: typeof log;
   readonly #live = new Map<string, LivePicker>();
+  readonly #servedModels = new Map<string, ServedModels>();
   /** Pickers replaced or removed by the last compile, closed once the new IR serves. */
   #retired: EndpointPicker[] = [];
+  #retiredModels: ServedModels[] = [];
 
   constructor(logger: typeof log) {
     this.#log = logger;
@@ -64,11 +70,16 @@ export class InferencePools {
         inUse.add(upstream.dispatcher);
         upstreams.set(endpointId(address, port), upstream);
       }
+      const servedModels = this.#servedModelsOf(id);
+      servedModels.setEndpoints(
+        pool.endpoints.map(({ address, port }) => ({ id: endpointId(address, port), address, port })),
+      );
       compiled.set(id, {
         id,
         picker,
         objectives: new Map(Object.entries(pool.objectives)),
         rewrites: compileRewrites(pool.modelRewrites),
+        servedModels,
         upstreams,
       });
     }
@@ -77,20 +88,42 @@ export class InferencePools {
       this.#live.delete(id);
       this.#retired.push(live.picker);
     }
+    for (const [id, servedModels] of this.#servedModels) {
+      if (pools[id] !== undefined) continue;
+      this.#servedModels.delete(id);
+      this.#retiredModels.push(servedModels);
+    }
     return compiled;
   }
 
   /** Stops the pickers the last compile retired; requests they still serve finish normally. */
   commit(): void {
     for (const picker of this.#retired) this.#close(picker);
+    for (const servedModels of this.#retiredModels) void servedModels.close();
     this.#retired = [];
+    this.#retiredModels = [];
   }
 
   async close(): Promise<void> {
     const pickers = [...this.#retired, ...[...this.#live.values()].map((live) => live.picker)];
+    const servedModels = [...this.#retiredModels, ...this.#servedModels.values()];
     this.#retired = [];
+    this.#retiredModels = [];
     this.#live.clear();
-    await Promise.all(pickers.map((picker) => this.#close(picker)));
+    this.#servedModels.clear();
+    await Promise.all([
+      ...pickers.map((picker) => this.#close(picker)),
+      ...servedModels.map((models) => models.close()),
+    ]);
+  }
+
+  #servedModelsOf(id: string): ServedModels {
+    let servedModels = this.#servedModels.get(id);
+    if (servedModels === undefined) {
+      servedModels = new ServedModels(id, this.#log);
+      this.#servedModels.set(id, servedModels);
+    }
+    return servedModels;
   }
 
   #picker(id: string, configText: string): EndpointPicker {
@@ -101,6 +134,8 @@ export class InferencePools {
     if (config === undefined && live !== undefined) return live.picker;
     const picker = new EndpointPicker({ pool: id, config });
     picker.start();
+    // The pool's gauges (ready pods, queue, KV use) exist from the start, not from its first request.
+    PoolMeter.for(picker);
     if (live !== undefined) this.#retired.push(live.picker);
     this.#live.set(id, { configText, picker });
     return picker;

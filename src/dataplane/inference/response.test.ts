@@ -22,7 +22,15 @@ const chunk = (fields: object) => `data: ${JSON.stringify({ model: 'llama-v2', .
 const stream =
   chunk({ choices: [{ delta: { content: 'Grüße' } }], usage: null }) +
   chunk({ choices: [{ delta: { content: ' "model": "llama-v2"' } }], usage: null }) +
-  chunk({ choices: [], usage: { prompt_tokens: 12, completion_tokens: 2, total_tokens: 14 } }) +
+  chunk({
+    choices: [],
+    usage: {
+      prompt_tokens: 12,
+      completion_tokens: 2,
+      total_tokens: 14,
+      prompt_tokens_details: { cached_tokens: 8 },
+    },
+  }) +
   'data: [DONE]\n\n';
 
 describe('event streams', () => {
@@ -32,7 +40,7 @@ describe('event streams', () => {
       assert.ok(tap);
       assert.equal(tap.changesLength, false);
       assert.equal(through(tap, stream, size), stream);
-      assert.deepEqual(tap.usage, { promptTokens: 12, completionTokens: 2 });
+      assert.deepEqual(tap.usage, { promptTokens: 12, completionTokens: 2, cachedTokens: 8 });
     }
   });
 
@@ -46,7 +54,7 @@ describe('event streams', () => {
       // Generated text that looks like the field is escaped JSON, so it stays as it was.
       assert.match(out, /\\"model\\": \\"llama-v2\\"/);
       assert.match(out, /Grüße/);
-      assert.deepEqual(tap.usage, { promptTokens: 12, completionTokens: 2 });
+      assert.deepEqual(tap.usage, { promptTokens: 12, completionTokens: 2, cachedTokens: 8 });
     }
   });
 
@@ -69,7 +77,7 @@ describe('JSON bodies', () => {
     const tap = responseTap('application/json', 'identity', null);
     assert.ok(tap);
     assert.equal(through(tap, body, 9), body);
-    assert.deepEqual(tap.usage, { promptTokens: 5, completionTokens: 7 });
+    assert.deepEqual(tap.usage, { promptTokens: 5, completionTokens: 7, cachedTokens: 0 });
   });
 
   test('are held and renamed under a rewrite', () => {
@@ -89,9 +97,16 @@ describe('JSON bodies', () => {
 
 describe('usage in the tail of a body', () => {
   test('responses-API names, nested objects, text after it', () => {
-    assert.deepEqual(usageInTail('..."usage" : {"input_tokens":3,"output_tokens":4,"x":{"y":1}},"z":1}'), {
+    assert.deepEqual(
+      usageInTail(
+        '..."usage" : {"input_tokens":3,"output_tokens":4,"input_tokens_details":{"cached_tokens":2}},"z":1}',
+      ),
+      { promptTokens: 3, completionTokens: 4, cachedTokens: 2 },
+    );
+    assert.deepEqual(usageInTail('{"usage":{"prompt_tokens":3,"prompt_tokens_details":null}}'), {
       promptTokens: 3,
-      completionTokens: 4,
+      completionTokens: undefined,
+      cachedTokens: undefined,
     });
   });
 

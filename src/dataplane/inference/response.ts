@@ -8,6 +8,8 @@ import { StringDecoder } from 'node:string_decoder';
 export interface TokenUsage {
   promptTokens: number | undefined;
   completionTokens: number | undefined;
+  /** Prompt tokens the engine found in its prefix cache: the picker checks its prefix index against it. */
+  cachedTokens: number | undefined;
 }
 
 /** What the client gets of an upstream body, chunk by chunk. */
@@ -46,7 +48,7 @@ export function responseTap(
 /**
  * Usage as OpenAI's APIs report it: `usage.prompt_tokens`/`completion_tokens` (chat, completions,
  * embeddings), `usage.input_tokens`/`output_tokens` (responses), or inside a responses-API event's
- * `response`.
+ * `response`; cached prompt tokens from `prompt_tokens_details` (`input_tokens_details` for responses).
  */
 export function usageOf(document: unknown): TokenUsage | undefined {
   if (typeof document !== 'object' || document === null) return undefined;
@@ -57,16 +59,20 @@ export function usageOf(document: unknown): TokenUsage | undefined {
     usage = Reflect.get(response, 'usage');
     if (typeof usage !== 'object' || usage === null) return undefined;
   }
-  const count = (...names: string[]) => {
+  const count = (from: object, ...names: string[]) => {
     for (const name of names) {
-      const value: unknown = Reflect.get(usage, name);
+      const value: unknown = Reflect.get(from, name);
       if (typeof value === 'number') return value;
     }
     return undefined;
   };
+  const details: unknown =
+    Reflect.get(usage, 'prompt_tokens_details') ?? Reflect.get(usage, 'input_tokens_details');
   return {
-    promptTokens: count('prompt_tokens', 'input_tokens'),
-    completionTokens: count('completion_tokens', 'output_tokens'),
+    promptTokens: count(usage, 'prompt_tokens', 'input_tokens'),
+    completionTokens: count(usage, 'completion_tokens', 'output_tokens'),
+    cachedTokens:
+      typeof details === 'object' && details !== null ? count(details, 'cached_tokens') : undefined,
   };
 }
 
@@ -81,7 +87,7 @@ function parseJson(text: string): unknown {
 /** Server-sent events: complete lines are examined as they arrive, a partial line waits for its end. */
 class EventStreamTap implements ResponseTap {
   readonly changesLength: boolean;
-  usage: TokenUsage = { promptTokens: undefined, completionTokens: undefined };
+  usage: TokenUsage = { promptTokens: undefined, completionTokens: undefined, cachedTokens: undefined };
   readonly #rename: ((text: string) => string) | null;
   readonly #decoder = new StringDecoder('utf8');
   #partial = '';
@@ -126,7 +132,7 @@ class EventStreamTap implements ResponseTap {
  */
 class JsonTap implements ResponseTap {
   readonly changesLength: boolean;
-  usage: TokenUsage = { promptTokens: undefined, completionTokens: undefined };
+  usage: TokenUsage = { promptTokens: undefined, completionTokens: undefined, cachedTokens: undefined };
   readonly #rename: ((text: string) => string) | null;
   /** The held body under a rename; null once it passed the limit (then it streams unrenamed). */
   #held: Buffer[] | null = [];

@@ -1,14 +1,14 @@
 // The inference phase before route matching, on listeners with inference routes: `GET /v1/models` is
 // answered at the gateway, and an inference request's body is read once, bounded, and parsed, so that
-// its model becomes `x-gateway-model-name` for HTTPRoute header matches (body-based routing). Every
-// other request keeps the streaming path.
+// its model becomes `x-gateway-model-name`, and its base model `x-gateway-base-model-name`, for HTTPRoute
+// header matches (body-based routing). Every other request keeps the streaming path.
 
 import { SluiceError } from '../../errors.ts';
 import { inferenceHeaders } from '../../inference/requestcontrol/headers.ts';
 import { inferenceApiOf, parseInferenceBody } from '../../inference/requestcontrol/parse-body.ts';
 import type { Exchange } from '../exchange.ts';
 import { ClientGone, inferenceBodyLimitBytes, readBody } from './body.ts';
-import { type ListenerInference, modelList } from './listener.ts';
+import { baseModelOf, type ListenerInference, modelList } from './listener.ts';
 
 const modelsPath = '/v1/models';
 
@@ -44,10 +44,11 @@ export function serveInference(exchange: Exchange, inference: ListenerInference,
         return;
       }
       exchange.body = body;
+      const { model } = exchange.inference;
       exchange.rawHeaders = withHeader(
-        exchange.rawHeaders,
-        inferenceHeaders.modelName,
-        exchange.inference.model,
+        withHeader(exchange.rawHeaders, inferenceHeaders.modelName, model),
+        inferenceHeaders.baseModelName,
+        baseModelOf(inference, model),
       );
       route();
     },

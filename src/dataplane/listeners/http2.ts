@@ -1,6 +1,7 @@
 // HTTP/2 beside HTTP/1.1 on one socket. Cleartext connections that open with the HTTP/2 preface (h2c
 // with prior knowledge) and TLS connections that chose `h2` by ALPN go to an HTTP/2 session; every
-// other connection stays with node's HTTP/1.1 server, whose fast path is left as it is.
+// other connection stays with node's HTTP/1.1 server, whose fast path is left as it is. A session with
+// no stream open for the client idle timeout is closed with a GOAWAY.
 
 import type http from 'node:http';
 import http2 from 'node:http2';
@@ -21,6 +22,34 @@ type ConnectionListener = (this: unknown, socket: Socket) => void;
 
 export type Http2RequestListener = (req: http2.Http2ServerRequest, res: http2.Http2ServerResponse) => void;
 
+const kOpenStreams = Symbol('sluice.openStreams');
+const kSession = Symbol('sluice.session');
+
+/** A session counts its open streams: node's own session timeout would fire on a quiet stream too. */
+type CountedSession = http2.ServerHttp2Session & { [kOpenStreams]: number };
+/** A stream no longer knows its session once closed; it keeps it here to uncount itself. */
+type CountedStream = http2.ServerHttp2Stream & { [kSession]: CountedSession };
+
+function onStreamOpen(stream: http2.ServerHttp2Stream): void {
+  const session = stream.session as CountedSession | undefined;
+  if (session === undefined) return;
+  session[kOpenStreams] += 1;
+  (stream as CountedStream)[kSession] = session;
+  stream.once('close', onStreamClose);
+}
+
+function onStreamClose(this: CountedStream): void {
+  this[kSession][kOpenStreams] -= 1;
+}
+
+/**
+ * The session saw no frame for the idle timeout. With a stream still open (a quiet gRPC stream) it is
+ * not idle: the stream's last frames re-arm the timer.
+ */
+function onSessionTimeout(this: CountedSession): void {
+  if (this[kOpenStreams] === 0) this.close();
+}
+
 /** The HTTP/2 side of one bound socket: the sessions it serves, closed gracefully when the socket drains. */
 export class Http2Sessions {
   /** Never listens: it only runs sessions over connections the HTTP/1.1 server accepted. */
@@ -28,11 +57,13 @@ export class Http2Sessions {
   readonly #sessions = new Set<http2.ServerHttp2Session>();
   #closing = false;
 
-  constructor(onRequest: Http2RequestListener) {
+  /** `idleTimeoutMs`: how long a session may stay without an open stream (0: for ever). */
+  constructor(onRequest: Http2RequestListener, idleTimeoutMs: number) {
     this.#engine = http2.createServer();
     this.#engine.on('request', onRequest);
     // `Expect: 100-continue` requests too: the data plane sends 100 only when it forwards.
     this.#engine.on('checkContinue', onRequest);
+    if (idleTimeoutMs > 0) this.#engine.on('stream', onStreamOpen);
     this.#engine.on('session', (session: http2.ServerHttp2Session) => {
       if (this.#closing) {
         session.close();
@@ -40,6 +71,12 @@ export class Http2Sessions {
       }
       this.#sessions.add(session);
       session.once('close', () => this.#sessions.delete(session));
+      if (idleTimeoutMs > 0) {
+        (session as CountedSession)[kOpenStreams] = 0;
+        // `on`, not the callback of setTimeout (a `once`): a timeout ignored for an open stream comes back.
+        session.on('timeout', onSessionTimeout);
+        session.setTimeout(idleTimeoutMs);
+      }
     });
   }
 
@@ -52,18 +89,21 @@ export class Http2Sessions {
     const event = tls ? 'secureConnection' : 'connection';
     const http1 = server.listeners(event) as ConnectionListener[];
     server.removeAllListeners(event);
-    const toHttp1 = (socket: Socket) => {
-      for (const listener of http1) listener.call(server, socket);
+    const routes: PrefaceRoutes = {
+      toHttp1: (socket) => {
+        for (const listener of http1) listener.call(server, socket);
+      },
+      toHttp2: (socket) => this.#engine.emit('connection', socket),
     };
-    const toHttp2 = (socket: Socket) => this.#engine.emit('connection', socket);
     if (tls) {
       server.on(event, (socket: TLSSocket) => {
         // A listener ahead of this one (client certificate admission) may have closed the connection.
         if (socket.destroyed) return;
-        (socket.alpnProtocol === 'h2' ? toHttp2 : toHttp1)(socket);
+        if (socket.alpnProtocol === 'h2') routes.toHttp2(socket);
+        else routes.toHttp1(socket);
       });
     } else {
-      server.on(event, (socket: Socket) => sniffPreface(socket, toHttp1, toHttp2));
+      server.on(event, (socket: Socket) => sniffPreface(socket, routes));
     }
   }
 
@@ -79,40 +119,64 @@ export class Http2Sessions {
   }
 }
 
+/** Where a sniffed cleartext connection goes; one per bound socket, shared by its connections. */
+interface PrefaceRoutes {
+  toHttp1(socket: Socket): void;
+  toHttp2(socket: Socket): void;
+}
+
+const kSniffing = Symbol('sluice.sniffing');
+
+/** A connection whose first bytes are being read: the bytes so far, and where to hand it on. */
+type SniffingSocket = Socket & { [kSniffing]?: { routes: PrefaceRoutes; seen: Buffer | null } };
+
 /**
  * Reads the first bytes of a cleartext connection and hands it on, bytes put back, by whether they are
- * the HTTP/2 preface. Costs one read per connection, none per request.
+ * the HTTP/2 preface. Costs one read per connection, none per request; the listeners are shared
+ * functions, so that a connection carries no closures of its own while it waits.
  */
-function sniffPreface(
-  socket: Socket,
-  toHttp1: (socket: Socket) => void,
-  toHttp2: (socket: Socket) => void,
-): void {
-  let seen: Buffer | null = null;
-  const drop = () => socket.destroy();
-  const onData = (chunk: Buffer) => {
-    seen = seen === null ? chunk : Buffer.concat([seen, chunk]);
-    const length = Math.min(seen.length, preface.length);
-    const isHttp2 = preface.compare(seen, 0, length, 0, length) === 0;
-    if (isHttp2 && length < preface.length) return;
-    socket.off('data', onData);
-    socket.off('error', drop);
-    socket.off('end', drop);
-    socket.off('timeout', drop);
-    socket.setTimeout(0);
-    socket.pause();
-    socket.unshift(seen);
-    if (isHttp2) {
-      // The session reads the bytes put back itself.
-      toHttp2(socket);
-    } else {
-      toHttp1(socket);
-      socket.resume();
-    }
-  };
-  socket.on('data', onData);
-  socket.on('error', drop);
-  socket.on('end', drop);
-  socket.on('timeout', drop);
+function sniffPreface(socket: Socket, routes: PrefaceRoutes): void {
+  (socket as SniffingSocket)[kSniffing] = { routes, seen: null };
+  socket.on('data', onFirstBytes);
+  socket.on('error', dropSilent);
+  socket.on('end', dropSilent);
+  socket.on('timeout', dropSilent);
   socket.setTimeout(firstBytesTimeoutMs);
+}
+
+function dropSilent(this: Socket): void {
+  this.destroy();
+}
+
+function onFirstBytes(this: SniffingSocket, chunk: Buffer): void {
+  const sniffing = this[kSniffing];
+  if (sniffing === undefined) return;
+  const seen = sniffing.seen === null ? chunk : Buffer.concat([sniffing.seen, chunk]);
+  const isHttp2 = startsLikePreface(seen);
+  if (isHttp2 && seen.length < preface.length) {
+    sniffing.seen = seen;
+    return;
+  }
+  this[kSniffing] = undefined;
+  this.off('data', onFirstBytes);
+  this.off('error', dropSilent);
+  this.off('end', dropSilent);
+  this.off('timeout', dropSilent);
+  this.setTimeout(0);
+  this.pause();
+  this.unshift(seen);
+  if (isHttp2) {
+    // The session reads the bytes put back itself.
+    sniffing.routes.toHttp2(this);
+  } else {
+    sniffing.routes.toHttp1(this);
+    this.resume();
+  }
+}
+
+/** Whether the bytes so far agree with the HTTP/2 preface (compared in place: no allocation). */
+function startsLikePreface(seen: Buffer): boolean {
+  const length = Math.min(seen.length, preface.length);
+  for (let i = 0; i < length; i++) if (seen[i] !== preface[i]) return false;
+  return true;
 }

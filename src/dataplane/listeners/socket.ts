@@ -1,6 +1,6 @@
 // One bound socket (address:port) and its node:http or node:https server, with HTTP/2 beside HTTP/1.1
 // on it. The serving state is a reference swapped on apply: new requests see the new state, requests
-// in flight keep theirs.
+// in flight keep theirs. Client connections with nothing in flight close after the client idle timeout.
 
 import { once } from 'node:events';
 import http from 'node:http';
@@ -23,6 +23,13 @@ import {
 /** How often idle keep-alive connections are swept while a closing socket drains. */
 const drainSweepMs = 100;
 
+/**
+ * How long a client connection may stay open with no request in flight, unless `sluice serve
+ * --client-idle-timeout` says otherwise: Envoy's connection idle timeout, so that clients and load
+ * balancers tuned for Envoy-based gateways see the same behaviour (node's own default is 5 s).
+ */
+export const defaultClientIdleTimeoutMs = 3_600_000;
+
 export function socketKey(address: string, port: number): string {
   return address.includes(':') ? `[${address}]:${port}` : `${address}:${port}`;
 }
@@ -42,7 +49,8 @@ export class BoundSocket {
   #fallbackKey: string | null = null;
   #draining = false;
 
-  constructor(runtime: PortRuntime, logger: typeof log) {
+  /** `clientIdleTimeoutMs`: how long a client connection may wait for its next request (0: for ever). */
+  constructor(runtime: PortRuntime, logger: typeof log, clientIdleTimeoutMs: number) {
     this.key = socketKey(runtime.address, runtime.port);
     this.protocol = runtime.protocol;
     this.requestCert = runtime.tls?.requestCert ?? false;
@@ -69,7 +77,9 @@ export class BoundSocket {
             },
             onRequest,
           );
-    this.#http2 = new Http2Sessions(onRequest);
+    // Node counts it from the end of a response; 0 keeps idle connections open.
+    this.#server.keepAliveTimeout = clientIdleTimeoutMs;
+    this.#http2 = new Http2Sessions(onRequest, clientIdleTimeoutMs);
     this.#http2.attach(this.#server, runtime.tls !== null);
     // Ahead of HTTP/1.1 and HTTP/2: a connection that fails client validation is closed before either reads it.
     if (this.requestCert)

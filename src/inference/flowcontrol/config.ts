@@ -4,7 +4,7 @@
 import type { PathSegment } from '../../resources/field-path.ts';
 import { ConfigProblem, Params } from '../scheduling/params.ts';
 
-export type FairnessPolicy = 'round-robin' | 'global-strict';
+export type FairnessPolicy = 'vtc' | 'round-robin' | 'global-strict';
 
 export interface BandConfig {
   /** Requests this band may hold waiting. */
@@ -30,6 +30,9 @@ export interface FlowControlConfig {
 
 /** The policy plugin types bands may reference (by plugin name, or by type name directly). */
 export const fairnessPolicyTypes: Record<string, FairnessPolicy> = {
+  // Upstream's proposed token-fair policy (llm-d-router #1182); Sluice charges estimated tokens at
+  // dispatch and corrects them with the usage the response reports.
+  'vtc-fairness-policy': 'vtc',
   'round-robin-fairness-policy': 'round-robin',
   'global-strict-fairness-policy': 'global-strict',
 };
@@ -43,9 +46,10 @@ export const flowControlDefaults: FlowControlConfig = {
   maxBytes: Number.POSITIVE_INFINITY,
   // Upstream waits until the client's own deadline; a data plane without one needs a bound.
   defaultRequestTTLMs: 30_000,
-  // Fairness across tenants is why one turns flow control on, so Sluice defaults to round-robin across
-  // flows (upstream's default is global-strict, a single FIFO per band).
-  defaultBand: { maxRequests: Number.POSITIVE_INFINITY, maxBytes: 1e9, fairness: 'round-robin' },
+  // Fairness across tenants is why one turns flow control on, and LLM requests differ in cost by orders
+  // of magnitude, so Sluice defaults to token fairness between flows (upstream's default is
+  // global-strict, a single FIFO per band; round-robin shares requests, not tokens).
+  defaultBand: { maxRequests: Number.POSITIVE_INFINITY, maxBytes: 1e9, fairness: 'vtc' },
   bands: new Map(),
 };
 

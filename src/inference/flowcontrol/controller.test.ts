@@ -28,10 +28,13 @@ function track(admission: Promise<Admission>, order: string[], label: string) {
   return result;
 }
 
-const request = (priority: number, fairnessId = 'default-flow', bodyBytes = 100) => ({
+const request = (priority: number, fairnessId = 'default-flow', bodyBytes = 100, estimatedTokens = 100) => ({
   priority,
   fairnessId,
   bodyBytes,
+  estimatedTokens,
+  model: 'model',
+  targetModel: 'model',
 });
 
 describe('flow control', () => {
@@ -101,8 +104,9 @@ describe('flow control', () => {
     assert.equal(flow.queued, 1);
   });
 
-  it('is fair across flows within a band: round-robin by fairness id', async () => {
-    const { flow, state } = controller();
+  it('round-robin bands take one request per flow in turn', async () => {
+    const roundRobin: BandConfig = { ...flowControlDefaults.defaultBand, fairness: 'round-robin' };
+    const { flow, state } = controller({ defaultBand: roundRobin });
     state.saturation = 1;
     const order: string[] = [];
     for (const label of ['a1', 'a2', 'a3']) track(flow.admit(request(0, 'tenant-a')), order, label);

@@ -3,6 +3,8 @@
 export const inferenceHeaders = {
   /** Set by the gateway from the body's `model`, before route matching. */
   modelName: 'x-gateway-model-name',
+  /** Set by the gateway with the model: its base model when it is a LoRA adapter ('' when unknown). */
+  baseModelName: 'x-gateway-base-model-name',
   /** Names the InferenceObjective whose priority applies. */
   objective: 'x-gateway-inference-objective',
   /** The flow (tenant) for fairness inside a priority band. */

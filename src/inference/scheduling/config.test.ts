@@ -6,6 +6,7 @@ import {
   defaultEndpointPickerConfig,
   defaultEndpointPickerConfigText,
   parseEndpointPickerConfig,
+  referenceEndpointPickerConfigText,
 } from './config.ts';
 
 const examples = new URL('../../../examples/picker/', import.meta.url);
@@ -23,18 +24,20 @@ function problems(text: string): string[] {
 }
 
 describe('EndpointPickerConfig', () => {
-  it('defaults to queue ×2, KV-cache ×2, prefix ×3 and a max-score picker', () => {
+  it("defaults to Sluice's profile: bounded load, prefix affinity that yields to prefill load", () => {
     const config = defaultEndpointPickerConfig();
     assert.deepEqual(config.profile, {
       name: 'default',
-      filters: [],
+      filters: ['bounded-load-filter'],
       scorers: [
-        { pluginRef: 'queue-scorer', weight: 2 },
-        { pluginRef: 'kv-cache-utilization-scorer', weight: 2 },
-        { pluginRef: 'prefix-cache-scorer', weight: 3 },
+        { pluginRef: 'prefix-cache-scorer', weight: 1 },
+        { pluginRef: 'prefill-load-scorer', weight: 4 },
+        { pluginRef: 'queue-scorer', weight: 1 },
+        { pluginRef: 'kv-cache-utilization-scorer', weight: 1 },
       ],
       picker: 'max-score-picker',
     });
+    assert.deepEqual(config.plugins.get('prefix-cache-scorer')?.parameters, { learnFromCachedTokens: true });
     assert.equal(config.flowControl.enabled, false);
     assert.equal(config.saturation.queueDepthThreshold, 5);
     assert.equal(config.metricsSource.path, '/metrics');
@@ -49,6 +52,22 @@ describe('EndpointPickerConfig', () => {
   it('ships the default as examples/picker/default.yaml', () => {
     const shipped = parseEndpointPickerConfig(readFileSync(new URL('default.yaml', examples), 'utf8'));
     assert.deepEqual(shipped.profile, parseEndpointPickerConfig(defaultEndpointPickerConfigText).profile);
+  });
+
+  it('ships the reference profile, queue ×2, KV-cache ×2, prefix ×3, as examples/picker/reference.yaml', () => {
+    const shipped = parseEndpointPickerConfig(readFileSync(new URL('reference.yaml', examples), 'utf8'));
+    const reference = parseEndpointPickerConfig(referenceEndpointPickerConfigText);
+    assert.deepEqual(shipped.profile, reference.profile);
+    assert.deepEqual(reference.profile, {
+      name: 'default',
+      filters: [],
+      scorers: [
+        { pluginRef: 'queue-scorer', weight: 2 },
+        { pluginRef: 'kv-cache-utilization-scorer', weight: 2 },
+        { pluginRef: 'prefix-cache-scorer', weight: 3 },
+      ],
+      picker: 'max-score-picker',
+    });
   });
 
   it('loads every example', () => {

@@ -30,8 +30,39 @@ import type { Plugin, PluginContext } from './types.ts';
 export const endpointPickerApiVersions = ['inference.networking.x-k8s.io/v1alpha1', 'llm-d.ai/v1alpha1'];
 export const knownFeatureGates = ['flowControl'];
 
-/** The configuration used when none is given: the Inference Extension's and llm-d's default profile. */
+/**
+ * Sluice's default, used when a pool names no configuration: prefix affinity that yields under load. The
+ * prefill-load scorer ranks endpoints by the prefill work ahead of this request's first token, prefix
+ * matches included; prefix affinity breaks near-ties toward the endpoint holding the prompt; the engines'
+ * queues and KV use weigh in for load that other clients put on them; a bounded-load filter keeps any
+ * endpoint under twice its share of the requests in flight (+ 4). docs/scheduling.md explains it.
+ */
 export const defaultEndpointPickerConfigText = `apiVersion: inference.networking.x-k8s.io/v1alpha1
+kind: EndpointPickerConfig
+plugins:
+  - type: bounded-load-filter
+  - type: prefix-cache-scorer
+    parameters:
+      learnFromCachedTokens: true
+  - type: prefill-load-scorer
+  - type: queue-scorer
+  - type: kv-cache-utilization-scorer
+schedulingProfiles:
+  - name: default
+    plugins:
+      - pluginRef: bounded-load-filter
+      - pluginRef: prefix-cache-scorer
+        weight: 1
+      - pluginRef: prefill-load-scorer
+        weight: 4
+      - pluginRef: queue-scorer
+        weight: 1
+      - pluginRef: kv-cache-utilization-scorer
+        weight: 1
+`;
+
+/** The Inference Extension's and llm-d's default profile (queue ×2, KV-cache ×2, prefix ×3, max-score). */
+export const referenceEndpointPickerConfigText = `apiVersion: inference.networking.x-k8s.io/v1alpha1
 kind: EndpointPickerConfig
 plugins:
   - type: queue-scorer

@@ -12,10 +12,13 @@ import {
   isPicker,
   isPreRequest,
   isResponseComplete,
+  isResponseFirstChunk,
+  isResponseHeaders,
   isScorer,
   type Plugin,
   type PluginContext,
   type RequestOutcome,
+  type ResponseHeader,
   type SchedulingRequest,
   type SchedulingResult,
 } from './types.ts';
@@ -70,6 +73,19 @@ export class Scheduler {
   preRequest(request: SchedulingRequest, result: SchedulingResult, cycle: CycleState): void {
     for (const plugin of this.plugins.values())
       if (isPreRequest(plugin)) plugin.preRequest(request, result, cycle);
+  }
+
+  /** The headers plugins add to the client's response once `servedEndpoint` answers. */
+  responseHeaders(request: SchedulingRequest, servedEndpoint: Endpoint, cycle: CycleState): ResponseHeader[] {
+    const headers: ResponseHeader[] = [];
+    for (const plugin of this.plugins.values())
+      if (isResponseHeaders(plugin)) headers.push(...plugin.responseHeaders(request, servedEndpoint, cycle));
+    return headers;
+  }
+
+  responseFirstChunk(request: SchedulingRequest, result: SchedulingResult, cycle: CycleState): void {
+    for (const plugin of this.plugins.values())
+      if (isResponseFirstChunk(plugin)) plugin.responseFirstChunk(request, result, cycle);
   }
 
   responseComplete(

@@ -59,6 +59,8 @@ export interface RequestOutcome {
   status: number | undefined;
   promptTokens: number | undefined;
   completionTokens: number | undefined;
+  /** Prompt tokens the engine found in its prefix cache (`usage.prompt_tokens_details.cached_tokens`). */
+  cachedTokens: number | undefined;
 }
 
 export interface PluginContext {
@@ -90,6 +92,14 @@ export interface PreRequest extends PluginIdentity {
   preRequest(request: SchedulingRequest, result: SchedulingResult, cycle: CycleState): void;
 }
 
+/**
+ * Runs once, when the first bytes of the response body arrive: for a streamed generation the engine has
+ * finished the prompt's prefill and produced the first token (for a JSON body, the response is complete).
+ */
+export interface ResponseFirstChunk extends PluginIdentity {
+  responseFirstChunk(request: SchedulingRequest, result: SchedulingResult, cycle: CycleState): void;
+}
+
 /** Runs once when the request ends, whatever the outcome. */
 export interface ResponseComplete extends PluginIdentity {
   responseComplete(
@@ -100,6 +110,17 @@ export interface ResponseComplete extends PluginIdentity {
   ): void;
 }
 
+/** A header a plugin adds to the client's response: lower-case name, value. */
+export type ResponseHeader = readonly [name: string, value: string];
+
+/**
+ * Runs when the endpoint that answers starts its response, before any byte reaches the client: the
+ * headers returned are added to the client's response (upstream's ResponseReceived, e.g. a session cookie).
+ */
+export interface ResponseHeaders extends PluginIdentity {
+  responseHeaders(request: SchedulingRequest, servedEndpoint: Endpoint, cycle: CycleState): ResponseHeader[];
+}
+
 /** Told when an endpoint leaves the pool, so stateful plugins drop what they kept about it. */
 export interface EndpointObserver extends PluginIdentity {
   endpointRemoved(endpoint: Endpoint): void;
@@ -107,7 +128,16 @@ export interface EndpointObserver extends PluginIdentity {
 
 /** A plugin instance: one or more of the kinds above. */
 export type Plugin = PluginIdentity &
-  Partial<Filter & Scorer & Picker & PreRequest & ResponseComplete & EndpointObserver>;
+  Partial<
+    Filter &
+      Scorer &
+      Picker &
+      PreRequest &
+      ResponseHeaders &
+      ResponseFirstChunk &
+      ResponseComplete &
+      EndpointObserver
+  >;
 
 export function isFilter(plugin: Plugin): plugin is Filter {
   return typeof plugin.filter === 'function';
@@ -123,6 +153,12 @@ export function isPreRequest(plugin: Plugin): plugin is PreRequest {
 }
 export function isEndpointObserver(plugin: Plugin): plugin is EndpointObserver {
   return typeof plugin.endpointRemoved === 'function';
+}
+export function isResponseHeaders(plugin: Plugin): plugin is ResponseHeaders {
+  return typeof plugin.responseHeaders === 'function';
+}
+export function isResponseFirstChunk(plugin: Plugin): plugin is ResponseFirstChunk {
+  return typeof plugin.responseFirstChunk === 'function';
 }
 export function isResponseComplete(plugin: Plugin): plugin is ResponseComplete {
   return typeof plugin.responseComplete === 'function';

@@ -12,6 +12,7 @@ import { log } from '../../observability/log.ts';
 import { StatusWriter } from '../../store/status.ts';
 import type { ObjectStatus } from '../../translate/types.ts';
 import { CONTROLLER_NAME } from '../../translate/types.ts';
+import { unlessAborted } from './abortable.ts';
 import { KubeClient } from './client.ts';
 import { loadKubeConfig } from './kubeconfig.ts';
 import { LeaderElector } from './lease.ts';
@@ -69,8 +70,15 @@ function followGatewayService(
   return new Reflector(client, scope, follower);
 }
 
-/** Starts everything and resolves once the cluster's objects are listed and the first configuration applied. */
-export async function startKubernetesGateway(options: KubernetesServeOptions): Promise<RunningGateway> {
+/**
+ * Starts everything and resolves once the cluster's objects are listed and the first configuration
+ * applied. When `signal` aborts before that (a stop request while, say, RBAC still forbids a list), stops
+ * what was started and rejects with its reason.
+ */
+export async function startKubernetesGateway(
+  options: KubernetesServeOptions,
+  signal?: AbortSignal,
+): Promise<RunningGateway> {
   const client = new KubeClient(loadKubeConfig(options.kubeconfig, options.context));
   const provider = new KubernetesProvider(client, {
     namespaces: options.namespaces,
@@ -116,8 +124,8 @@ export async function startKubernetesGateway(options: KubernetesServeOptions): P
       applied: () => reconciler.applied,
     });
     gatewayService?.start();
-    await provider.start(() => reconciler.schedule());
-    await gatewayService?.settled;
+    await provider.start(() => reconciler.schedule(), signal);
+    if (gatewayService) await unlessAborted(gatewayService.settled, signal);
   } catch (error) {
     await gatewayService?.stop();
     await provider.close();

@@ -11,15 +11,17 @@ export interface WatchedKind {
   apiVersions: readonly string[];
   /** Never watched whole: only the objects other objects refer to or select (see dependents.ts). */
   referenced?: boolean;
+  /** Sluice writes its status (status-writer.ts); the install's RBAC grants that from this flag. */
+  reportsStatus?: boolean;
 }
 
 const gateway = 'gateway.networking.k8s.io';
 
 export const watchedKinds: readonly WatchedKind[] = [
-  { kind: 'GatewayClass', resource: 'gatewayclasses', apiVersions: [`${gateway}/v1`] },
-  { kind: 'Gateway', resource: 'gateways', apiVersions: [`${gateway}/v1`] },
-  { kind: 'HTTPRoute', resource: 'httproutes', apiVersions: [`${gateway}/v1`] },
-  { kind: 'GRPCRoute', resource: 'grpcroutes', apiVersions: [`${gateway}/v1`] },
+  { kind: 'GatewayClass', resource: 'gatewayclasses', apiVersions: [`${gateway}/v1`], reportsStatus: true },
+  { kind: 'Gateway', resource: 'gateways', apiVersions: [`${gateway}/v1`], reportsStatus: true },
+  { kind: 'HTTPRoute', resource: 'httproutes', apiVersions: [`${gateway}/v1`], reportsStatus: true },
+  { kind: 'GRPCRoute', resource: 'grpcroutes', apiVersions: [`${gateway}/v1`], reportsStatus: true },
   {
     kind: 'ReferenceGrant',
     resource: 'referencegrants',
@@ -29,14 +31,20 @@ export const watchedKinds: readonly WatchedKind[] = [
     kind: 'BackendTLSPolicy',
     resource: 'backendtlspolicies',
     apiVersions: [`${gateway}/v1`, `${gateway}/v1alpha3`],
+    reportsStatus: true,
   },
-  { kind: 'ListenerSet', resource: 'listenersets', apiVersions: [`${gateway}/v1`] },
+  { kind: 'ListenerSet', resource: 'listenersets', apiVersions: [`${gateway}/v1`], reportsStatus: true },
   { kind: 'Namespace', resource: 'namespaces', apiVersions: ['v1'] },
   { kind: 'Service', resource: 'services', apiVersions: ['v1'] },
   { kind: 'EndpointSlice', resource: 'endpointslices', apiVersions: ['discovery.k8s.io/v1'] },
   { kind: 'Secret', resource: 'secrets', apiVersions: ['v1'], referenced: true },
   { kind: 'ConfigMap', resource: 'configmaps', apiVersions: ['v1'], referenced: true },
-  { kind: 'InferencePool', resource: 'inferencepools', apiVersions: ['inference.networking.k8s.io/v1'] },
+  {
+    kind: 'InferencePool',
+    resource: 'inferencepools',
+    apiVersions: ['inference.networking.k8s.io/v1'],
+    reportsStatus: true,
+  },
   {
     kind: 'InferenceObjective',
     resource: 'inferenceobjectives',
@@ -49,6 +57,11 @@ export const watchedKinds: readonly WatchedKind[] = [
   },
   { kind: 'Pod', resource: 'pods', apiVersions: ['v1'], referenced: true },
 ];
+
+/** Kinds whose status Sluice writes. */
+export const statusKinds: ReadonlySet<string> = new Set(
+  watchedKinds.filter((kind) => kind.reportsStatus).map((kind) => kind.kind),
+);
 
 /** A kind as this API server serves it. */
 export interface ServedKind {
@@ -74,10 +87,11 @@ export function collectionPath(served: ServedKind, namespace?: string): string {
 async function servedResources(
   client: KubeClient,
   apiVersion: string,
+  signal: AbortSignal | undefined,
 ): Promise<Map<string, boolean> | undefined> {
   let list: Record<string, unknown>;
   try {
-    list = await client.get(apiBase(apiVersion));
+    list = await client.get(apiBase(apiVersion), signal);
   } catch (error) {
     if (error instanceof KubeApiError && error.httpStatus === 404) return undefined;
     throw error;
@@ -95,11 +109,14 @@ async function servedResources(
 export async function discoverKinds(
   client: KubeClient,
   kinds: readonly WatchedKind[] = watchedKinds,
+  signal?: AbortSignal,
 ): Promise<{ served: ServedKind[]; missing: WatchedKind[] }> {
   const apiVersions = [...new Set(kinds.flatMap((kind) => kind.apiVersions))];
   const byVersion = new Map(
     await Promise.all(
-      apiVersions.map(async (apiVersion) => [apiVersion, await servedResources(client, apiVersion)] as const),
+      apiVersions.map(
+        async (apiVersion) => [apiVersion, await servedResources(client, apiVersion, signal)] as const,
+      ),
     ),
   );
   const served: ServedKind[] = [];

@@ -1,11 +1,12 @@
 import assert from 'node:assert/strict';
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import type { RequestOptions } from 'node:https';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { SluiceError } from '../../errors.ts';
 import { loadKubeConfig } from './kubeconfig.ts';
+import { TOKEN_FILE_REREAD_MS } from './token-file.ts';
 
 let dir: string;
 
@@ -104,5 +105,68 @@ describe('loadKubeConfig', () => {
       if (saved === undefined) delete process.env.KUBECONFIG;
       else process.env.KUBECONFIG = saved;
     }
+  });
+
+  describe("a user's tokenFile, as kubectl reads it", () => {
+    /** A kubeconfig whose one user is `user` (a YAML flow mapping). */
+    const withUser = (user: string) => `apiVersion: v1
+kind: Config
+current-context: one
+clusters:
+- name: c1
+  cluster:
+    server: https://127.0.0.1:6443
+    insecure-skip-tls-verify: true
+users:
+- name: file-user
+  user: ${user}
+contexts:
+- name: one
+  context: {cluster: c1, user: file-user}
+`;
+
+    before(async () => {
+      await mkdir(join(dir, 'tokens'));
+      await writeFile(join(dir, 'tokens', 'sa'), 'from-file\n');
+      await writeFile(join(dir, 'tokens', 'empty'), '\n');
+    });
+
+    test('reads the token from the file, relative to the kubeconfig, without its trailing newline', async () => {
+      const file = await kubeconfig('f.yaml', withUser('{tokenFile: tokens/sa}'));
+      assert.deepEqual((await requestOptions(file)).headers, { Authorization: 'Bearer from-file' });
+    });
+
+    test('a token next to the tokenFile takes precedence, as the kubeconfig reference says', async () => {
+      const file = await kubeconfig('g.yaml', withUser('{token: inline, tokenFile: tokens/sa}'));
+      assert.deepEqual((await requestOptions(file)).headers, { Authorization: 'Bearer inline' });
+    });
+
+    test('a missing or empty token file stops the load with a configuration error', async () => {
+      const missing = await kubeconfig('h.yaml', withUser('{tokenFile: tokens/none}'));
+      assert.throws(() => loadKubeConfig(missing), isConfigError(/tokens\/none/));
+      const empty = await kubeconfig('i.yaml', withUser('{tokenFile: tokens/empty}'));
+      assert.throws(() => loadKubeConfig(empty), isConfigError(/empty/));
+    });
+
+    test('re-reads a rotated token once the last read is old, and keeps the last token if the file goes', async (t) => {
+      t.mock.timers.enable({ apis: ['Date'], now: 0 });
+      const tokenFile = join(dir, 'tokens', 'rotating');
+      await writeFile(tokenFile, 'first');
+      const config = loadKubeConfig(await kubeconfig('j.yaml', withUser(`{tokenFile: ${tokenFile}}`)));
+      const authorization = async () => {
+        const options: RequestOptions = {};
+        await config.applyToHTTPSOptions(options);
+        return (options.headers as Record<string, string>).Authorization;
+      };
+      assert.equal(await authorization(), 'Bearer first');
+      await writeFile(tokenFile, 'second');
+      t.mock.timers.tick(TOKEN_FILE_REREAD_MS - 1);
+      assert.equal(await authorization(), 'Bearer first', 'read at most once a period');
+      t.mock.timers.tick(1);
+      assert.equal(await authorization(), 'Bearer second');
+      await rm(tokenFile);
+      t.mock.timers.tick(TOKEN_FILE_REREAD_MS);
+      assert.equal(await authorization(), 'Bearer second');
+    });
   });
 });

@@ -1,11 +1,14 @@
 // Where the API server is and how to authenticate: `@kubernetes/client-node`'s KubeConfig, loaded from a
 // kubeconfig file (its current or a named context) or, inside a Pod, from the mounted service account.
-// The library does the reading, TLS and every kind of credential (token, certificate, exec plugin, …);
-// this file only picks the source and turns what is wrong with it into one clear error.
+// The library does the reading, TLS and nearly every kind of credential (token, certificate, exec
+// plugin, …); this file picks the source, adds kubectl's `tokenFile` (token-file.ts), and turns what is
+// wrong with it into one clear error.
 
 import { existsSync } from 'node:fs';
+import { delimiter } from 'node:path';
 import { KubeConfig } from '@kubernetes/client-node';
 import { SluiceError } from '../../errors.ts';
+import { TokenFileAuthenticator, userTokenFiles } from './token-file.ts';
 
 const serviceAccountToken = '/var/run/secrets/kubernetes.io/serviceaccount/token';
 
@@ -50,6 +53,16 @@ function fromKubeconfig(file: string | undefined, context: string | undefined): 
   const cluster = config.getCurrentCluster();
   if (!cluster) throw invalid(source, `context "${current}" names no cluster that the file defines`);
   if (!cluster.server) throw invalid(source, `cluster "${cluster.name}" has no server`);
+  // The files the library read: the one named, else $KUBECONFIG's list.
+  const files = file === undefined ? (process.env.KUBECONFIG ?? '').split(delimiter).filter(Boolean) : [file];
+  const tokenFiles = new TokenFileAuthenticator(userTokenFiles(files));
+  try {
+    // Read now, so a missing or empty token file stops the start with a clear message (as kubectl does).
+    tokenFiles.token(contextObject.user);
+  } catch (error) {
+    throw invalid(source, describe(error));
+  }
+  config.addAuthenticator(tokenFiles);
   return config;
 }
 

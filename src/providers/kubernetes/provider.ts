@@ -6,6 +6,7 @@
 import { log } from '../../observability/log.ts';
 import type { Snapshot, SnapshotEntry } from '../../store/snapshot.ts';
 import { CONTROLLER_NAME } from '../../translate/types.ts';
+import { unlessAborted } from './abortable.ts';
 import { ClusterCache, type ClusterProblem } from './cache.ts';
 import type { KubeClient } from './client.ts';
 import { dependentScopes } from './dependents.ts';
@@ -77,10 +78,13 @@ export class KubernetesProvider {
   /**
    * Discovers the served kinds, lists each, then watches. Resolves once every kind has been listed and
    * what the listed objects refer to has been read (the first snapshot is complete); `onChange` runs after
-   * later changes, at most once per tick.
+   * later changes, at most once per tick. When `signal` aborts first, rejects with its reason at once (the
+   * watches already started run on until `close()`).
    */
-  async start(onChange: () => void): Promise<void> {
-    const { served, missing } = await discoverKinds(this.#client, this.#options.kinds ?? watchedKinds);
+  async start(onChange: () => void, signal?: AbortSignal): Promise<void> {
+    const kinds = this.#options.kinds ?? watchedKinds;
+    const { served, missing } = await discoverKinds(this.#client, kinds, signal);
+    signal?.throwIfAborted();
     for (const kind of missing) {
       log.info('kind not served by this API server; not watched', {
         kind: kind.kind,
@@ -97,8 +101,8 @@ export class KubernetesProvider {
           : [this.#reflector({ served: kind })],
       );
     for (const reflector of this.#reflectors) reflector.start();
-    await Promise.all(this.#reflectors.map((reflector) => reflector.listed));
-    await this.#syncDependents();
+    await unlessAborted(Promise.all(this.#reflectors.map((reflector) => reflector.listed)), signal);
+    await unlessAborted(this.#syncDependents(), signal);
     this.#onChange = onChange;
     this.#started = true;
     log.info('watching the Kubernetes API', {

@@ -12,19 +12,8 @@ import { SerialJob } from '../../store/serial.ts';
 import type { StatusWriter } from '../../store/status.ts';
 import type { ClusterCache } from './cache.ts';
 import { KubeApiError, type KubeClient, kubeCall } from './client.ts';
-import type { ServedKind } from './kinds.ts';
+import { type ServedKind, statusKinds } from './kinds.ts';
 import { mergeStatus } from './merge.ts';
-
-/** Kinds whose status Sluice writes; on taking the lead every cached object of these is checked. */
-const statusKinds = new Set([
-  'GatewayClass',
-  'Gateway',
-  'ListenerSet',
-  'HTTPRoute',
-  'GRPCRoute',
-  'BackendTLSPolicy',
-  'InferencePool',
-]);
 
 const MAX_CONFLICT_RETRIES = 5;
 /** Pause before a failed write is tried again (the API server may be down). */
@@ -91,6 +80,7 @@ export class ClusterStatusWriter {
       return;
     }
     for (const [key] of this.#statuses.entries()) this.#pending.add(key);
+    // Every cached object of a kind Sluice reports on is checked, not only those with status to write now.
     for (const { object } of this.#cache.entries()) {
       if (statusKinds.has(object.kind)) this.#pending.add(objectKey(object));
     }

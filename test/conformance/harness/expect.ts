@@ -27,6 +27,8 @@ export interface Request {
   sni?: string;
   /** A PEM certificate the echo must report the gateway presented (upstream `Request.ClientCert`). */
   clientCert?: string;
+  /** The request body (upstream `Request.Body`, which the Inference Extension's tests send). */
+  body?: string;
 }
 
 export interface ExpectedRequest extends Request {
@@ -79,6 +81,7 @@ export function makeRequest(
     method: expected.request.method ?? 'GET',
     host: expected.request.host || calculateHost(address, port, scheme),
     ...(expected.request.protocol ? { protocol: expected.request.protocol } : {}),
+    ...(expected.request.body !== undefined ? { body: expected.request.body } : {}),
     // Always sent, even empty: the gateway must pass it through to the echo backend.
     headers: { ...expected.request.headers, 'X-Echo-Set-Header': echoSetHeader },
   };

@@ -109,23 +109,31 @@ export interface Backends {
 }
 
 /** Starts every pod of the base Deployments, the `i`-th pod on `podAddress(i)`. */
-export async function startBackends(
-  podAddress: (index: number) => string,
-  mounts: MountReader,
-): Promise<Backends> {
+export function startBackends(podAddress: (index: number) => string, mounts: MountReader): Promise<Backends> {
+  return startPodsOnSharedPorts('echo backends', () => new EchoPods(podAddress, mounts), deployments);
+}
+
+/**
+ * Starts the pods of `deployments` in a fresh set from `create`. The first pod that serves a container port
+ * picks a free port, which every other pod must then get on its own address; when one of those is taken
+ * there, everything starts again on new ports.
+ */
+export async function startPodsOnSharedPorts<
+  Deployment,
+  Pods extends { deploy(deployment: Deployment): Promise<void>; close(): Promise<void> },
+>(what: string, create: () => Pods, deployments: readonly Deployment[]): Promise<Pods> {
   let lastError: unknown;
-  // The first pod picks free ports; the others must get the same ones on their own address.
   for (let attempt = 0; attempt < 5; attempt++) {
-    const backends = new EchoPods(podAddress, mounts);
+    const pods = create();
     try {
-      for (const deployment of deployments) await backends.deploy(deployment);
-      return backends;
+      for (const deployment of deployments) await pods.deploy(deployment);
+      return pods;
     } catch (error) {
       lastError = error;
-      await backends.close();
+      await pods.close();
     }
   }
-  throw new Error(`could not start the echo backends: ${String(lastError)}`);
+  throw new Error(`could not start the ${what}: ${String(lastError)}`);
 }
 
 class EchoPods implements Backends {
@@ -207,7 +215,7 @@ class EchoPods implements Backends {
 // Kubernetes' name suffix alphabet (no vowels, no confusable digits).
 const suffixAlphabet = 'bcdfghjklmnpqrstvwxz2456789';
 
-function kubernetesSuffix(length: number): string {
+export function kubernetesSuffix(length: number): string {
   return Array.from({ length }, () => suffixAlphabet[Math.floor(Math.random() * suffixAlphabet.length)]).join(
     '',
   );

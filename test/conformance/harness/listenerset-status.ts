@@ -31,6 +31,19 @@ export async function listenerSetMustHaveCondition(
   });
 }
 
+/**
+ * A ListenerSet the Gateway does not take (upstream's pair of `ListenerSetMustHaveCondition` calls):
+ * Accepted and then Programmed False, both for `reason`.
+ */
+export async function listenerSetMustBeRejected(
+  source: StatusSource,
+  listenerSet: NamespacedName,
+  reason: string,
+): Promise<void> {
+  await listenerSetMustHaveCondition(source, listenerSet, { type: 'Accepted', status: 'False', reason });
+  await listenerSetMustHaveCondition(source, listenerSet, { type: 'Programmed', status: 'False', reason });
+}
+
 /** Upstream `ListenerSetStatusMustHaveListeners`: exactly these listeners, each matching. */
 export async function listenerSetStatusMustHaveListeners(
   source: StatusSource,

@@ -35,6 +35,7 @@ export async function exchangeHttp2(request: RoundTripRequest, timeoutMs: number
         [constants.HTTP2_HEADER_AUTHORITY]: request.host,
       });
       stream.on('error', reject);
+      if (request.body !== undefined) stream.end(request.body);
       stream.on('response', (responseHeaders, _flags, rawHeaders) => {
         const chunks: Buffer[] = [];
         stream.on('data', (chunk: Buffer) => chunks.push(chunk));

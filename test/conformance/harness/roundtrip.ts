@@ -24,6 +24,7 @@ export interface RoundTripRequest {
   /** The Host header. */
   host: string;
   headers: Record<string, string>;
+  body?: string;
   /** HTTPS only: the SNI to send and the PEM certificate to trust. */
   serverName?: string;
   serverCertificate?: string;
@@ -123,7 +124,7 @@ function send(request: RoundTripRequest): Promise<IncomingMessage> {
         : httpRequest(common);
     req.on('response', resolve);
     req.on('error', reject);
-    req.end();
+    req.end(request.body);
   });
 }
 

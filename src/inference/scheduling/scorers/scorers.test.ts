@@ -1,7 +1,15 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { configProblem, pluginTypesOfKind, testEndpoint, testPlugin, testRequest } from '../../testkit.ts';
-import { isPreRequest, isResponseComplete, isScorer, type SchedulingResult, type Scorer } from '../types.ts';
+import {
+  isPreRequest,
+  isResponseComplete,
+  isResponseFirstChunk,
+  isScorer,
+  type SchedulingResult,
+  type Scorer,
+} from '../types.ts';
+import { type PrefixMatch, prefixMatchKey } from './prefix-cache.ts';
 
 function scorer(type: string, parameters?: Record<string, unknown>): Scorer {
   const plugin = testPlugin(type, parameters);
@@ -116,6 +124,8 @@ describe('prefix-cache-scorer', () => {
       profileResults: { default: { endpoints: [endpoints[chosen]], candidates: [] } },
     };
     if (isPreRequest(instance)) instance.preRequest(request, result, cycle);
+    // The prefill is over: the blocks exist on the endpoint.
+    if (isResponseFirstChunk(instance)) instance.responseFirstChunk(request, result, cycle);
     return { scores, request, result, cycle };
   }
 
@@ -148,11 +158,54 @@ describe('prefix-cache-scorer', () => {
     instance.responseComplete(
       request,
       result,
-      { servedEndpoint: endpoints[2], status: 200, promptTokens: undefined, completionTokens: undefined },
+      {
+        servedEndpoint: endpoints[2],
+        status: 200,
+        promptTokens: undefined,
+        completionTokens: undefined,
+        cachedTokens: undefined,
+      },
       cycle,
     );
     const scores = instance.score(testRequest({ prompt: system }), endpoints, new Map());
     assert.deepEqual(scores, [1, 0, 1]);
+  });
+
+  it("leaves each endpoint's matched characters in the cycle state for the scorers after it", () => {
+    const instance = scorer('prefix-cache-scorer');
+    const endpoints = mixed();
+    route(instance, system, endpoints, 1);
+    const cycle = new Map<string, unknown>();
+    instance.score(testRequest({ prompt: `${system}more` }), endpoints, cycle);
+    const match = cycle.get(prefixMatchKey) as PrefixMatch;
+    assert.deepEqual([...match.keys()], [endpoints[1].id]);
+    assert.equal(match.get(endpoints[1].id), system.length - (system.length % 64));
+  });
+
+  it('with learnFromCachedTokens, forgets what an endpoint evicted when a response shows it', () => {
+    const other = 'An unrelated system prompt that was sent long ago to the same endpoint. '.repeat(20);
+    for (const { learn, cachedTokens, otherKept } of [
+      { learn: true, cachedTokens: 0, otherKept: false },
+      { learn: true, cachedTokens: 250, otherKept: true },
+      { learn: false, cachedTokens: 0, otherKept: true },
+    ]) {
+      const instance = scorer('prefix-cache-scorer', { learnFromCachedTokens: learn });
+      const endpoints = mixed();
+      route(instance, other, endpoints, 0);
+      route(instance, system, endpoints, 0);
+      const { request, result, cycle } = route(instance, `${system}?`, endpoints, 0);
+      assert.ok(isResponseComplete(instance));
+      instance.responseComplete(
+        request,
+        result,
+        { servedEndpoint: endpoints[0], status: 200, promptTokens: 260, completionTokens: 1, cachedTokens },
+        cycle,
+      );
+      const held = instance.score(testRequest({ prompt: other }), endpoints, new Map())[0];
+      assert.equal(held === 1, otherKept, `learn ${learn}, ${cachedTokens} cached: the older prompt`);
+      const recent = instance.score(testRequest({ prompt: `${system}?` }), endpoints, new Map())[0];
+      assert.equal(recent, 1, 'the prompt just computed stays');
+    }
   });
 
   it('uses the engine block size when autoTune is on, the configured one otherwise', () => {
