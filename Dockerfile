@@ -4,6 +4,9 @@
 FROM node:24-slim
 
 ENV NODE_ENV=production
+# Caps V8's young generation (default grows to ~110 MiB under bursts): ~90 MiB less peak memory with
+# 10,000 client connections and no measurable CPU cost (docs/performance.md, idle keep-alive connections).
+ENV NODE_OPTIONS=--max-semi-space-size=16
 WORKDIR /app
 
 # Dependencies first, so a source change reuses this layer. No package needs an install script.

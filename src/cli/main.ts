@@ -2,12 +2,6 @@
 
 import { SluiceError } from '../errors.ts';
 import { sluiceVersion } from '../version.ts';
-import { benchUsage, runBench } from './bench.ts';
-import { demoUsage, runDemo } from './demo.ts';
-import { manifestsUsage, runManifests } from './manifests.ts';
-import { runServe, serveUsage } from './serve.ts';
-import { runSim, simUsage } from './sim.ts';
-import { runValidate, validateUsage } from './validate.ts';
 
 const usage = `Usage: sluice <command> [options]
 
@@ -22,31 +16,60 @@ Commands:
   help      print this help, or "sluice help <command>"
 `;
 
-const commandUsage: Record<string, string> = {
-  serve: serveUsage,
-  demo: demoUsage,
-  validate: validateUsage,
-  sim: simUsage,
-  bench: benchUsage,
-  manifests: manifestsUsage,
+interface Command {
+  usage: string;
+  /** Runs the command; resolves to the exit code. */
+  run(args: string[]): Promise<number>;
+}
+
+/**
+ * Each command's module is loaded only when it runs: a gateway process never holds the benchmark, the
+ * simulator or the install generator (with its Kubernetes client) in memory.
+ */
+const commands: Record<string, () => Promise<Command>> = {
+  serve: async () => {
+    const { runServe, serveUsage } = await import('./serve.ts');
+    return { usage: serveUsage, run: runServe };
+  },
+  demo: async () => {
+    const { demoUsage, runDemo } = await import('./demo.ts');
+    return { usage: demoUsage, run: runDemo };
+  },
+  validate: async () => {
+    const { runValidate, validateUsage } = await import('./validate.ts');
+    return { usage: validateUsage, run: (args) => runValidate(args, process.stdout) };
+  },
+  sim: async () => {
+    const { runSim, simUsage } = await import('./sim.ts');
+    return {
+      usage: simUsage,
+      run: async (args) => {
+        await runSim(args);
+        return 0;
+      },
+    };
+  },
+  bench: async () => {
+    const { benchUsage, runBench } = await import('./bench.ts');
+    return { usage: benchUsage, run: runBench };
+  },
+  manifests: async () => {
+    const { manifestsUsage, runManifests } = await import('./manifests.ts');
+    return { usage: manifestsUsage, run: async (args) => runManifests(args, process.stdout) };
+  },
 };
+
+/** The usage text of a command, or the general one for anything else. */
+async function usageOf(command: string | undefined): Promise<string> {
+  const load = command === undefined ? undefined : commands[command];
+  return load === undefined ? usage : (await load()).usage;
+}
 
 async function run(argv: string[]): Promise<number> {
   const [command, ...args] = argv;
+  const load = command === undefined ? undefined : commands[command];
+  if (load !== undefined) return (await load()).run(args);
   switch (command) {
-    case 'serve':
-      return runServe(args);
-    case 'demo':
-      return runDemo(args);
-    case 'validate':
-      return runValidate(args, process.stdout);
-    case 'sim':
-      await runSim(args);
-      return 0;
-    case 'bench':
-      return runBench(args);
-    case 'manifests':
-      return runManifests(args, process.stdout);
     case 'version':
     case '--version':
       process.stdout.write(`sluice ${sluiceVersion}\n`);
@@ -54,7 +77,7 @@ async function run(argv: string[]): Promise<number> {
     case 'help':
     case '--help':
     case '-h':
-      process.stdout.write(`${commandUsage[args[0] ?? ''] ?? usage}\n`);
+      process.stdout.write(`${await usageOf(args[0])}\n`);
       return 0;
     case undefined:
       process.stderr.write(usage);
@@ -69,7 +92,7 @@ try {
   process.exitCode = await run(argv);
 } catch (error) {
   if (error instanceof SluiceError && (error.code === 'cli_usage' || error.code === 'sim_invalid_config')) {
-    process.stderr.write(`sluice: ${error.message}\n\n${commandUsage[argv[0]] ?? usage}\n`);
+    process.stderr.write(`sluice: ${error.message}\n\n${await usageOf(argv[0])}\n`);
     process.exitCode = error.status;
   } else {
     process.stderr.write(

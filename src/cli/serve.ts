@@ -42,12 +42,12 @@ export interface ListenOptions {
   admin: HostPort;
   addressPool?: string;
   defaultAddress: string;
+  /** Client connections idle longer than this are closed (0: never); the data plane's default when absent. */
+  clientIdleTimeoutMs?: number;
 }
 
 export interface GatewayOptions extends ListenOptions {
   configDirs: string[];
-  /** Client connections idle longer than this are closed (0: never); the data plane's default when absent. */
-  clientIdleTimeoutMs?: number;
 }
 
 export interface RunningGateway {
@@ -125,22 +125,14 @@ export const listenFlags: ParseArgsOptionsConfig = {
   'admin-address': { type: 'string', default: '127.0.0.1:9901' },
   'address-pool': { type: 'string' },
   'default-address': { type: 'string', default: '127.0.0.1' },
+  'client-idle-timeout': { type: 'string' },
 };
 
 export function parseServeArgs(args: string[]): GatewayOptions {
-  const flags = parseFlags(args, {
-    config: { type: 'string', multiple: true },
-    'client-idle-timeout': { type: 'string' },
-    ...listenFlags,
-  });
+  const flags = parseFlags(args, { config: { type: 'string', multiple: true }, ...listenFlags });
   const configDirs = (flags.config ?? []) as string[];
   if (configDirs.length === 0) throw usageError('serve needs at least one --config DIR');
-  const idleTimeout = flags['client-idle-timeout'];
-  if (typeof idleTimeout !== 'string') return { configDirs, ...listenOptions(flags) };
-  const clientIdleTimeoutMs = parseDuration(idleTimeout);
-  if (clientIdleTimeoutMs === undefined)
-    throw usageError(`--client-idle-timeout must be a duration such as 75s or 1h, not "${idleTimeout}"`);
-  return { configDirs, ...listenOptions(flags), clientIdleTimeoutMs };
+  return { configDirs, ...listenOptions(flags) };
 }
 
 /** The validated `listenFlags`. */
@@ -154,10 +146,15 @@ export function listenOptions(flags: FlagValues): ListenOptions {
   const defaultAddress = String(flags['default-address']);
   if (isIP(defaultAddress) === 0)
     throw usageError(`--default-address must be an IP address, not "${defaultAddress}"`);
+  const idleTimeout = flags['client-idle-timeout'];
+  const clientIdleTimeoutMs = typeof idleTimeout === 'string' ? parseDuration(idleTimeout) : undefined;
+  if (typeof idleTimeout === 'string' && clientIdleTimeoutMs === undefined)
+    throw usageError(`--client-idle-timeout must be a duration such as 75s or 1h, not "${idleTimeout}"`);
   return {
     admin: parseHostPort(String(flags['admin-address']), '--admin-address'),
     ...(addressPool !== undefined && { addressPool }),
     defaultAddress,
+    ...(clientIdleTimeoutMs !== undefined && { clientIdleTimeoutMs }),
   };
 }
 

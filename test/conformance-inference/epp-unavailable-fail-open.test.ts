@@ -9,11 +9,10 @@
 import { after, before, test } from 'node:test';
 import { readyPoolRoute, selectedPodMustAnswer, selectionRequest } from './harness/endpoint-selection.ts';
 import {
-  modelServerPodReplicas,
   appBackendNamespace as ns,
   secondaryGateway,
   secondaryModelServerApp,
-  secondaryPool,
+  secondaryPoolPods,
 } from './harness/resources.ts';
 import { InferenceConformanceSuite } from './harness.ts';
 
@@ -22,13 +21,8 @@ before(() => suite.start());
 after(() => suite.stop());
 
 test('EppUnAvailableFailOpen', async (t) => {
-  const { gwAddr, pods } = await readyPoolRoute(suite, {
-    route: { namespace: ns, name: 'httproute-for-failopen-pool-gw' },
-    gateway: secondaryGateway,
-    pool: secondaryPool,
-    app: secondaryModelServerApp,
-    replicas: modelServerPodReplicas,
-  });
+  const route = { namespace: ns, name: 'httproute-for-failopen-pool-gw' };
+  const { gwAddr, pods } = await readyPoolRoute(suite, route, secondaryGateway, secondaryPoolPods);
   const target = { host: 'secondary.example.com', path: '/failopen-pool-test' };
 
   await t.test('Phase 1: Verify baseline connectivity with EPP available', () =>

@@ -7,11 +7,9 @@
 import { after, before, test } from 'node:test';
 import { readyPoolRoute, selectedPodMustAnswer } from './harness/endpoint-selection.ts';
 import {
-  modelServerPodReplicas,
   appBackendNamespace as ns,
   primaryGateway,
-  primaryModelServerApp,
-  primaryPool,
+  primaryPoolPods,
   servedEndpointHeader,
 } from './harness/resources.ts';
 import { InferenceConformanceSuite } from './harness.ts';
@@ -24,13 +22,8 @@ before(() => suite.start());
 after(() => suite.stop());
 
 test('GatewayDestinationEndpointServed', async (t) => {
-  const { gwAddr, pods } = await readyPoolRoute(suite, {
-    route: { namespace: ns, name: 'httproute-for-destination-endpoint-served' },
-    gateway: primaryGateway,
-    pool: primaryPool,
-    app: primaryModelServerApp,
-    replicas: modelServerPodReplicas,
-  });
+  const route = { namespace: ns, name: 'httproute-for-destination-endpoint-served' };
+  const { gwAddr, pods } = await readyPoolRoute(suite, route, primaryGateway, primaryPoolPods);
   const target = { host: 'primary.example.com', path: '/destination-endpoint-served-test' };
 
   await t.test('Request is served by the selected backend pod', async () => {

@@ -20,9 +20,8 @@ const dpPorts = [3000, 3002, 3004];
 
 test('GatewayFollowingEPPRoutingWithDataParallelism', async (t) => {
   const app = 'dp-inference-model-server';
-  const { gwAddr, pods } = await readyPoolRoute(suite, {
-    route: { namespace: ns, name: 'httproute-for-primary-gw-dp' },
-    gateway: primaryGateway,
+  const route = { namespace: ns, name: 'httproute-for-primary-gw-dp' };
+  const { gwAddr, pods } = await readyPoolRoute(suite, route, primaryGateway, {
     pool: { namespace: ns, name: 'dp-inference-pool' },
     app,
     replicas: 3,

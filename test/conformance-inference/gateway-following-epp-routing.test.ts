@@ -4,11 +4,10 @@
 import { after, before, test } from 'node:test';
 import { readyPoolRoute, selectedPodMustAnswer, selectionRequest } from './harness/endpoint-selection.ts';
 import {
-  modelServerPodReplicas,
   appBackendNamespace as ns,
   primaryGateway,
   primaryModelServerApp,
-  primaryPool,
+  primaryPoolPods,
 } from './harness/resources.ts';
 import { assertTrafficOnlyReachesToExpectedPods } from './harness/traffic.ts';
 import { InferenceConformanceSuite } from './harness.ts';
@@ -21,13 +20,8 @@ before(() => suite.start());
 after(() => suite.stop());
 
 test('GatewayFollowingEPPRouting', async (t) => {
-  const { gwAddr, pods } = await readyPoolRoute(suite, {
-    route: { namespace: ns, name: 'httproute-for-primary-gw' },
-    gateway: primaryGateway,
-    pool: primaryPool,
-    app: primaryModelServerApp,
-    replicas: modelServerPodReplicas,
-  });
+  const route = { namespace: ns, name: 'httproute-for-primary-gw' };
+  const { gwAddr, pods } = await readyPoolRoute(suite, route, primaryGateway, primaryPoolPods);
   const target = { host: 'primary.example.com', path: '/primary-gateway-test' };
   // Each pod alone first, so the gateway and picker are known to work before the main cases.
   for (const pod of pods) await selectedPodMustAnswer(suite, gwAddr, target, pod);

@@ -6,13 +6,10 @@ import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import { readyPoolRoute, selectedPodMustAnswer, selectionRequest } from './harness/endpoint-selection.ts';
 import {
-  modelServerPodReplicas,
   appBackendNamespace as ns,
   primaryGateway,
-  primaryModelServerApp,
-  primaryPool,
-  secondaryModelServerApp,
-  secondaryPool,
+  primaryPoolPods,
+  secondaryPoolPods,
 } from './harness/resources.ts';
 import { sendConcurrently } from './harness/traffic.ts';
 import { InferenceConformanceSuite } from './harness.ts';
@@ -30,20 +27,8 @@ test('GatewayWeightedAcrossTwoInferencePools', async () => {
   const secondaryWeight = 30;
   const route = { namespace: ns, name: 'httproute-weighted-two-pools' };
 
-  const { gwAddr, pods: primaryPods } = await readyPoolRoute(suite, {
-    route,
-    gateway: primaryGateway,
-    pool: primaryPool,
-    app: primaryModelServerApp,
-    replicas: modelServerPodReplicas,
-  });
-  const { pods: secondaryPods } = await readyPoolRoute(suite, {
-    route,
-    gateway: primaryGateway,
-    pool: secondaryPool,
-    app: secondaryModelServerApp,
-    replicas: modelServerPodReplicas,
-  });
+  const { gwAddr, pods: primaryPods } = await readyPoolRoute(suite, route, primaryGateway, primaryPoolPods);
+  const { pods: secondaryPods } = await readyPoolRoute(suite, route, primaryGateway, secondaryPoolPods);
 
   // Every pod of both pools answers on its own before the concurrent traffic starts.
   const warmUp = { ...target, body: '{"model":"conformance-fake-model","prompt":"Warmup"}' };

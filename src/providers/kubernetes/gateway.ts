@@ -88,7 +88,10 @@ export async function startKubernetesGateway(
   const gatewayService = options.gatewayService
     ? followGatewayService(client, options.gatewayService, statuses)
     : undefined;
-  const dataPlane = new DataPlane({ log });
+  const dataPlane = new DataPlane({
+    log,
+    ...(options.clientIdleTimeoutMs !== undefined && { clientIdleTimeoutMs: options.clientIdleTimeoutMs }),
+  });
   const reconciler = new Reconciler(
     () => provider.snapshot,
     {

@@ -17,4 +17,4 @@ Options:
                             the Service in front of the replicas (NS defaults to the Pod's namespace):
                             Gateways without spec.addresses report its addresses (default: the
                             addresses each replica binds)
-  --admin-address, --address-pool, --default-address as in standalone mode`;
+  --admin-address, --address-pool, --default-address, --client-idle-timeout as in standalone mode`;

@@ -12,7 +12,7 @@ import {
   inferencePoolMustBeAcceptedByParent,
 } from './inference-status.ts';
 import type { ModelServerPod } from './model-servers.ts';
-import { appBackendNamespace, endpointSelectionHeader } from './resources.ts';
+import { appBackendNamespace, endpointSelectionHeader, type PoolPods } from './resources.ts';
 
 /** The completion request most upstream tests send (not on an inference path, so the body is not parsed). */
 export const criticRequestBody = `{
@@ -58,23 +58,15 @@ export async function selectedPodMustAnswer(
   });
 }
 
-export interface PoolRoute {
-  route: NamespacedName;
-  gateway: NamespacedName;
-  pool: NamespacedName;
-  /** The `app` label of the pool's pods. */
-  app: string;
-  /** How many pods the pool must have. */
-  replicas: number;
-}
-
 /**
- * What upstream checks before sending: the route Accepted with its refs resolved, the pool Accepted by the
- * Gateway, the Gateway's address, and exactly `replicas` pods behind the pool.
+ * What upstream checks before sending: `route` Accepted with its refs resolved, the pool Accepted by
+ * `gateway`, the Gateway's address, and exactly the pool's number of pods.
  */
 export async function readyPoolRoute(
   suite: InferenceConformanceSuite,
-  { route, gateway, pool, app, replicas }: PoolRoute,
+  route: NamespacedName,
+  gateway: NamespacedName,
+  { pool, app, replicas }: PoolPods,
 ): Promise<{ gwAddr: string; pods: ModelServerPod[] }> {
   await httpRouteMustBeAcceptedAndResolved(suite, route, gateway);
   await inferencePoolMustBeAcceptedByParent(suite, pool, gateway);

@@ -30,6 +30,24 @@ export const primaryModelServerDeployment = 'primary-inference-model-server-depl
 
 export const modelServerPodReplicas = 3;
 
+/** A pool of the base manifests, with the `app` label of its pods and how many there are. */
+export interface PoolPods {
+  pool: NamespacedName;
+  app: string;
+  replicas: number;
+}
+
+export const primaryPoolPods: PoolPods = {
+  pool: primaryPool,
+  app: primaryModelServerApp,
+  replicas: modelServerPodReplicas,
+};
+export const secondaryPoolPods: PoolPods = {
+  pool: secondaryPool,
+  app: secondaryModelServerApp,
+  replicas: modelServerPodReplicas,
+};
+
 /** The request header the conformance picker honours, and the response header naming who answered. */
 export const endpointSelectionHeader = 'test-epp-endpoint-selection';
 // Upstream reads the served endpoint from `x-conformance-test-served-endpoint`, which its picker copies from
