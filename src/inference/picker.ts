@@ -17,7 +17,13 @@ import { type Admission, FlowController, type Ticket } from './flowcontrol/contr
 import { poolSaturation } from './flowcontrol/saturation.ts';
 import { defaultEndpointPickerConfig, type EndpointPickerConfig } from './scheduling/config.ts';
 import { Scheduler } from './scheduling/scheduler.ts';
-import type { CycleState, RequestOutcome, SchedulingRequest, SchedulingResult } from './scheduling/types.ts';
+import type {
+  CycleState,
+  RequestOutcome,
+  ResponseHeader,
+  SchedulingRequest,
+  SchedulingResult,
+} from './scheduling/types.ts';
 
 export interface EndpointPickerOptions {
   /** The pool's name in messages, e.g. `namespace/name`. */
@@ -63,6 +69,11 @@ export interface Pick extends SchedulingResult {
    * the first call counts, so the data plane may call it for every chunk.
    */
   firstChunk(): void;
+  /**
+   * Headers the profile's plugins add to the response served by `servedEndpoint` (`ip:port`), such as
+   * the session-affinity token that brings the client's next request back to that endpoint.
+   */
+  responseHeaders(servedEndpoint: string): readonly ResponseHeader[];
   /**
    * Ends the request: runs the completion hooks, releases in-flight counts and the admission ticket.
    * Call exactly once whatever happened (error, client gone); later calls do nothing.
@@ -165,6 +176,11 @@ export class EndpointPicker {
         if (streaming || finished) return;
         streaming = true;
         this.scheduler.responseFirstChunk(request, result, cycle);
+      },
+      responseHeaders: (servedEndpoint) => {
+        const served =
+          endpoints.find((endpoint) => endpoint.id === servedEndpoint) ?? this.endpoints.get(servedEndpoint);
+        return served === undefined ? [] : this.scheduler.responseHeaders(request, served, cycle);
       },
       finish: (report = {}) => {
         if (finished) return;

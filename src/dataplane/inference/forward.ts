@@ -240,6 +240,11 @@ class PoolRequest {
     );
     const client = clientResponseHeaders(this.exchange, headers);
     client[inferenceHeaders.destinationEndpointServed] = attempt.endpoint;
+    for (const [name, value] of this.#pick?.responseHeaders(attempt.endpoint) ?? []) {
+      // Appended, not replaced: the model server's own Set-Cookie stays.
+      const present = client[name];
+      client[name] = present === undefined ? value : [present, value].flat();
+    }
     if (this.#tap?.changesLength) delete client['content-length'];
     this.exchange.res.writeHead(status, client);
   }
