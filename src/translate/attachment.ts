@@ -2,12 +2,12 @@
 
 import type { ParentReference } from '../resources/gateway-api.ts';
 import type { KubeObject } from '../resources/object.ts';
+import { selectorMatches } from '../resources/selector.ts';
 import { labelsOfNamespace, type TranslateContext } from './context.ts';
 import type { GatewayVerdict } from './gateway.ts';
 import { intersectHostnames } from './hostnames.ts';
 import type { ListenerVerdict, Verdict } from './listener.ts';
 import type { ListenerSetVerdict } from './listenerset.ts';
-import { selectorMatches } from './selector.ts';
 
 export interface Attachment {
   listener: ListenerVerdict;

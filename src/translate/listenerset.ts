@@ -3,6 +3,7 @@
 
 import type { Gateway, ListenerSet } from '../resources/gateway-api.ts';
 import { GATEWAY_GROUP } from '../resources/gateway-api.ts';
+import { selectorMatches } from '../resources/selector.ts';
 import { condition } from './conditions.ts';
 import { labelsOfNamespace, type TranslateContext } from './context.ts';
 import {
@@ -12,7 +13,6 @@ import {
   type Verdict,
 } from './listener.ts';
 import { listenerStatus } from './listenerstatus.ts';
-import { selectorMatches } from './selector.ts';
 import type { ObjectStatus } from './types.ts';
 
 export interface ListenerSetVerdict {

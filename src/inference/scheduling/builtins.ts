@@ -2,6 +2,7 @@
 
 import { boundedLoadFilter } from './filters/bounded-load.ts';
 import { headerBasedTestingFilter } from './filters/header-based-testing.ts';
+import { byLabelSelectorFilter, labelSelectorFilter } from './filters/label-selector.ts';
 import { saturationFilter } from './filters/saturation.ts';
 import { maxScorePicker } from './pickers/max-score.ts';
 import { randomPicker } from './pickers/random.ts';
@@ -41,6 +42,8 @@ export const builtinPluginTypes: readonly PluginType[] = [
   saturationFilter,
   boundedLoadFilter,
   headerBasedTestingFilter,
+  labelSelectorFilter,
+  byLabelSelectorFilter,
   maxScorePicker,
   randomPicker,
   weightedRandomPicker,

@@ -1,6 +1,6 @@
 // Kubernetes label selector semantics (matchLabels AND matchExpressions).
 
-import type { LabelSelector } from '../resources/gateway-api.ts';
+import type { LabelSelector } from './gateway-api.ts';
 
 export function selectorMatches(selector: LabelSelector, labels: Record<string, string>): boolean {
   for (const [key, value] of Object.entries(selector.matchLabels ?? {})) {
