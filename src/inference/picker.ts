@@ -201,13 +201,16 @@ export class EndpointPicker {
         try {
           this.scheduler.responseComplete(request, result, outcome, cycle);
         } finally {
+          // The flow was charged an estimate at admission; the answer's usage settles it.
+          if (report.promptTokens !== undefined && report.completionTokens !== undefined)
+            options.ticket?.account(report.promptTokens + report.completionTokens);
           options.ticket?.release();
         }
       },
     };
   }
 
-  /** Admission then scheduling, for the data plane's hot path. Throws the rejection's SluiceError. */
+  /** Admission then scheduling in one call (the data plane calls `admit` and `pick` apart to time each). Throws the rejection's SluiceError. */
   async schedule(request: SchedulingRequest, options: ScheduleOptions = {}): Promise<Pick> {
     const admission = await this.flow.admit(request, options.signal);
     if (!admission.admitted) throw admission.error satisfies SluiceError;

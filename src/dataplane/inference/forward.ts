@@ -8,7 +8,7 @@
 import type { Readable } from 'node:stream';
 import type { Dispatcher } from 'undici';
 import { type ErrorCode, SluiceError } from '../../errors.ts';
-import type { Admission, Ticket } from '../../inference/flowcontrol/controller.ts';
+import type { Admission } from '../../inference/flowcontrol/controller.ts';
 import type { FinishReport, Pick } from '../../inference/picker.ts';
 import { inferenceHeaders } from '../../inference/requestcontrol/headers.ts';
 import { objectivePriority, schedulingRequest } from '../../inference/requestcontrol/request.ts';
@@ -54,7 +54,6 @@ class PoolRequest {
   /** Turns the target model's name back into the requested one, under a rewrite. */
   #rename: ((text: string) => string) | null = null;
   /** The admission, settled with the tokens the request used once the answer reports them. */
-  #ticket: Ticket | null = null;
   #pick: Pick | null = null;
   #headers: string[] = [];
   /** Index in `pick.endpoints` of the current try. */
@@ -122,8 +121,8 @@ class PoolRequest {
       const remaining = Math.max(1, requestMs - (performance.now() - exchange.startedAt));
       this.#requestTimer = setTimeout(() => this.timedOut('request_timeout', requestMs), remaining);
     }
-    // Admission and scheduling apart (rather than `picker.schedule`): the wait and the decision are
-    // measured each, and the ticket is kept to settle the flow's token charge at the end.
+    // Admission and scheduling apart (rather than `picker.schedule`), so the wait and the decision are
+    // measured each.
     this.#pool.picker.admit(this.#request, this.#abort.signal).then(
       (admission) => this.#admitted(admission),
       (error: unknown) => this.#rejected(error),
@@ -140,7 +139,6 @@ class PoolRequest {
       admission.release();
       return;
     }
-    this.#ticket = admission;
     const started = performance.now();
     let pick: Pick;
     try {
@@ -338,14 +336,12 @@ class PoolRequest {
 
   /**
    * Finishes the pick, once: the flow is charged the tokens the answer reported, in-flight counts and the
-   * admission ticket are released, and the record reports the request. `complete`: the client got the
+   * admission ticket are released (all by the picker), and the record reports the request. `complete`: the client got the
    * whole answer. A report without a status is a client that went away (499).
    */
   #settle(report: FinishReport, complete = false): void {
     this.#settled = true;
     const { promptTokens, completionTokens } = report;
-    if (promptTokens !== undefined && completionTokens !== undefined)
-      this.#ticket?.account(promptTokens + completionTokens);
     if (this.#requestTimer !== null) clearTimeout(this.#requestTimer);
     this.#requestTimer = null;
     const attempt = this.#attempt;
