@@ -79,6 +79,9 @@ function deployment(options: InstallOptions): InstallObject {
       // Gateways report the install's Service as their address, the one clients use. A bare name is
       // looked up in the Pod's own namespace, so it stays right when an overlay moves the install.
       `--gateway-service=${installName}`,
+      // The install serves the GatewayClass it creates, so a second install under another class name
+      // shares the cluster without serving the first one's Gateways.
+      `--gateway-class=${options.gatewayClass}`,
     ],
     env: [{ name: 'POD_NAME', valueFrom: { fieldRef: { fieldPath: 'metadata.name' } } }],
     ports: [

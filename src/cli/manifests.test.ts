@@ -90,6 +90,7 @@ describe('sluice manifests', () => {
     assert.deepEqual(options.admin, { host: '0.0.0.0', port: 9901 });
     assert.equal(options.defaultAddress, '0.0.0.0');
     assert.equal(options.gatewayService?.name, 'sluice', "Gateways report the install's Service");
+    assert.deepEqual(options.gatewayClasses, ['sluice'], 'the install serves the GatewayClass it creates');
     const adminPort = (at(container, 'ports') as { name: string; containerPort: number }[]).find(
       (port) => port.name === 'admin',
     );

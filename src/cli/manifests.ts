@@ -2,6 +2,7 @@
 // into `kubectl apply -f -` (the `linkerd install` convention). deploy/ holds the same set as a kustomize base.
 
 import { stringify } from 'yaml';
+import { isDnsSubdomain } from '../resources/names.ts';
 import { parseFlags, usageError } from './args.ts';
 import {
   defaultInstallOptions,
@@ -35,8 +36,6 @@ Options:
 
 /** RFC 1123 label: what a namespace name must be. */
 const dnsLabel = /^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/;
-/** RFC 1123 subdomain: what cluster-scoped object names such as a GatewayClass's must be. */
-const dnsSubdomain = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
 
 function wholeNumber(value: string, flag: string, min: number, max: number): number {
   const number = Number(value);
@@ -84,7 +83,7 @@ export function parseManifestsArgs(args: string[]): ManifestsRequest {
       ? Math.max(defaultMaxReplicas, replicas)
       : wholeNumber(String(flags['max-replicas']), '--max-replicas', replicas, 1000);
   const gatewayClass = stringFlag(flags['gateway-class'], defaults.gatewayClass);
-  if (!dnsSubdomain.test(gatewayClass) || gatewayClass.length > 253) {
+  if (!isDnsSubdomain(gatewayClass)) {
     throw usageError(`--gateway-class must be a DNS subdomain name, not "${gatewayClass}"`);
   }
   const ports = (flags['listener-port'] ?? []) as string[];

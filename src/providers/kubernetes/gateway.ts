@@ -82,6 +82,7 @@ export async function startKubernetesGateway(
   const client = new KubeClient(loadKubeConfig(options.kubeconfig, options.context));
   const provider = new KubernetesProvider(client, {
     namespaces: options.namespaces,
+    gatewayClasses: options.gatewayClasses,
     controllerName: CONTROLLER_NAME,
   });
   const statuses = new PublishingStatusWriter();

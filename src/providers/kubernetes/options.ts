@@ -6,12 +6,15 @@ import { hostname } from 'node:os';
 import type { ParseArgsOptionsConfig } from 'node:util';
 import { parseFlags, usageError } from '../../cli/args.ts';
 import { type ListenOptions, listenFlags, listenOptions } from '../../cli/serve.ts';
+import { isDnsSubdomain } from '../../resources/names.ts';
 import type { ServiceName } from './service-addresses.ts';
 
 export interface KubernetesServeOptions extends ListenOptions {
   kubeconfig?: string;
   context?: string;
   namespaces: string[];
+  /** Serve only the Gateways of these GatewayClasses (each must still name Sluice's controller). */
+  gatewayClasses: string[];
   lease: { namespace: string; name: string; durationSeconds: number; identity: string };
   /** The Service in front of the replicas; Gateways without spec.addresses report its addresses. */
   gatewayService?: ServiceName;
@@ -22,6 +25,7 @@ const kubernetesFlags: ParseArgsOptionsConfig = {
   kubeconfig: { type: 'string' },
   context: { type: 'string' },
   namespace: { type: 'string', multiple: true },
+  'gateway-class': { type: 'string', multiple: true },
   'lease-namespace': { type: 'string' },
   'lease-name': { type: 'string', default: 'sluice-leader' },
   'lease-duration': { type: 'string', default: '15' },
@@ -51,6 +55,15 @@ function serviceName(value: string, defaultNamespace: string): ServiceName {
     : { namespace: defaultNamespace, name: value };
 }
 
+/** The `--gateway-class` values, each a GatewayClass name (a DNS subdomain). */
+function gatewayClassNames(values: unknown): string[] {
+  const names = Array.isArray(values) ? values.map(String) : [];
+  for (const name of names) {
+    if (!isDnsSubdomain(name)) throw usageError(`--gateway-class must be a GatewayClass name, not "${name}"`);
+  }
+  return names;
+}
+
 export function parseKubernetesServeArgs(args: string[]): KubernetesServeOptions {
   const flags = parseFlags(args, { ...listenFlags, ...kubernetesFlags });
   const durationSeconds = Number(flags['lease-duration']);
@@ -67,6 +80,7 @@ export function parseKubernetesServeArgs(args: string[]): KubernetesServeOptions
     ...(context !== undefined && { context }),
     ...(gatewayService !== undefined && { gatewayService: serviceName(gatewayService, ownNamespace) }),
     namespaces: (flags.namespace ?? []) as string[],
+    gatewayClasses: gatewayClassNames(flags['gateway-class']),
     lease: {
       namespace: optionalString(flags['lease-namespace']) ?? ownNamespace,
       name: String(flags['lease-name']),

@@ -26,6 +26,31 @@ export interface KubernetesProviderOptions extends ReflectorOptions {
   kinds?: readonly WatchedKind[];
   /** GatewayClasses naming this controller are Sluice's; only their Gateways' Secrets are read. */
   controllerName?: string;
+  /**
+   * Only these GatewayClasses are read (so only their Gateways are served and given status), letting two
+   * installs of Sluice share a cluster; every class when empty.
+   */
+  gatewayClasses?: readonly string[];
+}
+
+/**
+ * The watches of the kinds read in full: one per kind, per namespace when restricted, and one per
+ * GatewayClass (by name) when the classes are restricted. Referenced kinds are watched as referenced.
+ */
+export function baseScopes(
+  served: readonly ServedKind[],
+  namespaces: readonly string[],
+  gatewayClasses: readonly string[],
+): ReflectorScope[] {
+  return served
+    .filter((kind) => !kind.referenced)
+    .flatMap((kind): ReflectorScope[] => {
+      if (kind.kind === 'GatewayClass' && gatewayClasses.length > 0)
+        return gatewayClasses.map((name) => ({ served: kind, fieldSelector: `metadata.name=${name}` }));
+      if (kind.namespaced && namespaces.length > 0)
+        return namespaces.map((namespace) => ({ served: kind, namespace }));
+      return [{ served: kind }];
+    });
 }
 
 export class KubernetesProvider {
@@ -93,13 +118,8 @@ export class KubernetesProvider {
     }
     this.#served = served;
     const namespaces = this.#options.namespaces ?? [];
-    this.#reflectors = served
-      .filter((kind) => !kind.referenced)
-      .flatMap((kind) =>
-        kind.namespaced && namespaces.length > 0
-          ? namespaces.map((namespace) => this.#reflector({ served: kind, namespace }))
-          : [this.#reflector({ served: kind })],
-      );
+    const gatewayClasses = this.#options.gatewayClasses ?? [];
+    this.#reflectors = baseScopes(served, namespaces, gatewayClasses).map((scope) => this.#reflector(scope));
     for (const reflector of this.#reflectors) reflector.start();
     await unlessAborted(Promise.all(this.#reflectors.map((reflector) => reflector.listed)), signal);
     await unlessAborted(this.#syncDependents(), signal);
@@ -109,6 +129,7 @@ export class KubernetesProvider {
       server: this.#client.server,
       kinds: served.map((kind) => `${kind.kind} (${kind.apiVersion})`),
       ...(namespaces.length > 0 && { namespaces }),
+      ...(gatewayClasses.length > 0 && { gatewayClasses }),
       referenced: this.dependentScopes.map(describeScope),
     });
   }

@@ -9,6 +9,8 @@ Options:
   --kubeconfig FILE         kubeconfig to use (default $KUBECONFIG, else the Pod's service account)
   --context NAME            kubeconfig context (default its current context)
   --namespace NS            watch namespaced objects only in NS (repeatable; default every namespace)
+  --gateway-class NAME      serve only the Gateways of GatewayClass NAME (repeatable; default every
+                            GatewayClass whose controllerName is Sluice's)
   --lease-namespace NS      namespace of the leader Lease (default the Pod's namespace, else default)
   --lease-name NAME         name of the leader Lease (default sluice-leader)
   --lease-duration SECONDS  how long a leader's lease lasts unrenewed (default 15)
