@@ -8,12 +8,12 @@ import { describe, test } from 'node:test';
 import { parseAllDocuments } from 'yaml';
 import { SluiceError } from '../errors.ts';
 import { statusKinds, watchedKinds } from '../providers/kubernetes/kinds.ts';
-import { parseKubernetesServeArgs } from '../providers/kubernetes/options.ts';
 import { groupOf } from '../resources/object.ts';
 import { parseManifestsArgs, runManifests } from './manifests.ts';
 import { deployDir, kustomizeBase } from './manifests-base.ts';
 import { defaultInstallOptions, type InstallObject, installObjects } from './manifests-objects.ts';
 import type { PolicyRule } from './manifests-rbac.ts';
+import { parseKubernetesServeArgs } from './serve-kubernetes-options.ts';
 
 function only(objects: InstallObject[], kind: string): InstallObject {
   const found = objects.filter((object) => object.kind === kind);

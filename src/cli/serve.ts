@@ -9,7 +9,6 @@ import { startAdminServer } from '../admin/server.ts';
 import { DataPlane } from '../dataplane/dataplane.ts';
 import { log } from '../observability/log.ts';
 import { FileProvider } from '../providers/file/provider.ts';
-import { kubernetesServeUsage } from '../providers/kubernetes/usage.ts';
 import { parseDuration } from '../resources/gateway-shared.ts';
 import { objectKey } from '../resources/object.ts';
 import { StatusWriter } from '../store/status.ts';
@@ -19,6 +18,7 @@ import { CONTROLLER_NAME } from '../translate/types.ts';
 import type { FlagValues, HostPort } from './args.ts';
 import { formatHostPort, parseFlags, parseHostPort, usageError } from './args.ts';
 import { Reconciler } from './reconcile.ts';
+import { kubernetesServeUsage } from './serve-kubernetes-usage.ts';
 
 export const serveUsage = `sluice serve --config DIR [--config DIR…] [options]
 
@@ -185,7 +185,7 @@ async function gatewayStarter(args: string[]): Promise<(stop: AbortSignal) => Pr
     return () => startGateway(options);
   }
   // Kubernetes mode has its own flags and wiring; loaded only when asked for.
-  const kubernetes = await import('../providers/kubernetes/gateway.ts');
+  const kubernetes = await import('./serve-kubernetes.ts');
   const options = kubernetes.parseKubernetesServeArgs(args);
   return (stop) => kubernetes.startKubernetesGateway(options, stop);
 }

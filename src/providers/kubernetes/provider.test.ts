@@ -1,8 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import { usageError } from '../../cli/args.ts';
 import type { ServedKind } from './kinds.ts';
-import { parseKubernetesServeArgs } from './options.ts';
 import { baseScopes } from './provider.ts';
 import { describeScope } from './reflector.ts';
 
@@ -31,23 +29,5 @@ describe('the watches of the kinds read in full', () => {
       'GatewayClass (metadata.name=external)',
       'Gateway in a',
     ]);
-  });
-});
-
-describe('--gateway-class', () => {
-  test('repeatable; none means every class', () => {
-    assert.deepEqual(parseKubernetesServeArgs([]).gatewayClasses, []);
-    assert.deepEqual(
-      parseKubernetesServeArgs(['--gateway-class', 'internal', '--gateway-class=external.example.com'])
-        .gatewayClasses,
-      ['internal', 'external.example.com'],
-    );
-  });
-
-  test('a name that cannot be a GatewayClass is a usage error', () => {
-    const expected = usageError('--gateway-class must be a GatewayClass name, not "Internal"');
-    assert.throws(() => parseKubernetesServeArgs(['--gateway-class', 'Internal']), {
-      message: expected.message,
-    });
   });
 });

@@ -2,32 +2,32 @@
 // status written to the API server by whichever replica holds the leader lease (with the addresses of the
 // Service in front of the replicas, when named).
 
-import type { AdminServer } from '../../admin/server.ts';
-import { startAdminServer } from '../../admin/server.ts';
-import { formatHostPort } from '../../cli/args.ts';
-import { Reconciler } from '../../cli/reconcile.ts';
-import type { RunningGateway } from '../../cli/serve.ts';
-import { DataPlane } from '../../dataplane/dataplane.ts';
-import { log } from '../../observability/log.ts';
-import { StatusWriter } from '../../store/status.ts';
-import type { ObjectStatus } from '../../translate/types.ts';
-import { CONTROLLER_NAME } from '../../translate/types.ts';
-import { unlessAborted } from './abortable.ts';
-import { KubeClient } from './client.ts';
-import { loadKubeConfig } from './kubeconfig.ts';
-import { LeaderElector } from './lease.ts';
-import type { KubernetesServeOptions } from './options.ts';
-import { KubernetesProvider } from './provider.ts';
-import { Reflector } from './reflector.ts';
+import type { AdminServer } from '../admin/server.ts';
+import { startAdminServer } from '../admin/server.ts';
+import { DataPlane } from '../dataplane/dataplane.ts';
+import { log } from '../observability/log.ts';
+import { unlessAborted } from '../providers/kubernetes/abortable.ts';
+import { KubeClient } from '../providers/kubernetes/client.ts';
+import { loadKubeConfig } from '../providers/kubernetes/kubeconfig.ts';
+import { LeaderElector } from '../providers/kubernetes/lease.ts';
+import { KubernetesProvider } from '../providers/kubernetes/provider.ts';
+import { Reflector } from '../providers/kubernetes/reflector.ts';
 import {
   type GatewayStatusAddress,
   ServiceAddressFollower,
   type ServiceName,
   withPublishedAddresses,
-} from './service-addresses.ts';
-import { ClusterStatusWriter } from './status-writer.ts';
+} from '../providers/kubernetes/service-addresses.ts';
+import { ClusterStatusWriter } from '../providers/kubernetes/status-writer.ts';
+import { StatusWriter } from '../store/status.ts';
+import type { ObjectStatus } from '../translate/types.ts';
+import { CONTROLLER_NAME } from '../translate/types.ts';
+import { formatHostPort } from './args.ts';
+import { Reconciler } from './reconcile.ts';
+import type { RunningGateway } from './serve.ts';
+import type { KubernetesServeOptions } from './serve-kubernetes-options.ts';
 
-export { parseKubernetesServeArgs } from './options.ts';
+export { parseKubernetesServeArgs } from './serve-kubernetes-options.ts';
 
 /**
  * The in-memory status writer: puts the Service's addresses into Gateway status, and tells the cluster

@@ -4,10 +4,10 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { hostname } from 'node:os';
 import type { ParseArgsOptionsConfig } from 'node:util';
-import { parseFlags, usageError } from '../../cli/args.ts';
-import { type ListenOptions, listenFlags, listenOptions } from '../../cli/serve.ts';
-import { isDnsSubdomain } from '../../resources/names.ts';
-import type { ServiceName } from './service-addresses.ts';
+import type { ServiceName } from '../providers/kubernetes/service-addresses.ts';
+import { isDnsSubdomain } from '../resources/names.ts';
+import { parseFlags, usageError } from './args.ts';
+import { type ListenOptions, listenFlags, listenOptions } from './serve.ts';
 
 export interface KubernetesServeOptions extends ListenOptions {
   kubeconfig?: string;
