@@ -17,12 +17,13 @@ import { type Admission, FlowController, type Ticket } from './flowcontrol/contr
 import { poolSaturation } from './flowcontrol/saturation.ts';
 import { defaultEndpointPickerConfig, type EndpointPickerConfig } from './scheduling/config.ts';
 import { Scheduler } from './scheduling/scheduler.ts';
-import type {
-  CycleState,
-  RequestOutcome,
-  ResponseHeader,
-  SchedulingRequest,
-  SchedulingResult,
+import {
+  type CycleState,
+  isPrefixIndexHolder,
+  type RequestOutcome,
+  type ResponseHeader,
+  type SchedulingRequest,
+  type SchedulingResult,
 } from './scheduling/types.ts';
 
 export interface EndpointPickerOptions {
@@ -140,6 +141,14 @@ export class EndpointPicker {
   /** The pool's saturation now: mean endpoint saturation, stale metrics counting as full. */
   saturation(): number {
     return poolSaturation(this.endpoints.list(), this.#clock.now(), this.config.saturation);
+  }
+
+  /** Blocks the pool's prefix indexes hold now (all plugins keeping one); undefined when no plugin keeps one. */
+  prefixIndexSize(): number | undefined {
+    let total: number | undefined;
+    for (const plugin of this.scheduler.plugins.values())
+      if (isPrefixIndexHolder(plugin)) total = (total ?? 0) + plugin.indexSize();
+    return total;
   }
 
   /** Admission only: sheds or queues per flow control. A ticket must reach `pick` or be released. */

@@ -225,6 +225,20 @@ new Gauge({
   },
 });
 
+new Gauge({
+  name: 'inference_extension_prefix_indexer_size',
+  help: 'Size of the prefix indexer.',
+  labelNames: ['inference_pool'],
+  registers,
+  collect() {
+    this.reset();
+    for (const meter of livePools()) {
+      const size = meter.picker.prefixIndexSize();
+      if (size !== undefined) this.set({ inference_pool: meter.picker.pool }, size);
+    }
+  },
+});
+
 /** The requests waiting in a pool's flow control, grouped by the queue gauges' labels. */
 function queueGauge(name: string, help: string, amount: (bytes: number) => number) {
   return new Gauge({

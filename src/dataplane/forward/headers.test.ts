@@ -4,6 +4,9 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { downstreamResponseHeaders, upstreamRequestHeaders } from './headers.ts';
 
+/** A version 4, RFC 9562 variant UUID in lower-case hex, as `crypto.randomUUID()` formats it. */
+const uuidV4 = /^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/;
+
 function pairs(list: string[]): [string, string][] {
   const out: [string, string][] = [];
   for (let i = 0; i < list.length; i += 2) out.push([list[i], list[i + 1]]);
@@ -55,7 +58,7 @@ test('request: x-forwarded-* values the client sent are extended, repeated lines
   assert.equal(byName.get('x-forwarded-for'), '1.1.1.1, 2.2.2.2, 3.3.3.3');
   assert.equal(byName.get('x-forwarded-proto'), 'https, http');
   assert.equal(byName.get('x-forwarded-host'), 'h');
-  assert.match(byName.get('x-request-id') ?? '', /^[0-9a-f-]{36}$/);
+  assert.match(byName.get('x-request-id') ?? '', uuidV4);
 });
 
 test('response: hop-by-hop and Connection-named headers are dropped, the rest copied', () => {

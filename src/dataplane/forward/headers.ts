@@ -1,7 +1,7 @@
 // Header hygiene at the proxy boundary: hop-by-hop headers are stripped both ways, and the upstream
 // request gains x-forwarded-for/-proto/-host and an x-request-id.
 
-import { randomUUID } from 'node:crypto';
+import { newRequestId } from '../../request-id.ts';
 import { type HeaderRecord, removeFromHeaderList } from '../filters/header-modifier.ts';
 
 /**
@@ -91,7 +91,7 @@ export function upstreamRequestHeaders(
   );
   if (host !== undefined) headers.push('x-forwarded-host', appendHop(forwardedHost, host));
   else if (forwardedHost !== undefined) headers.push('x-forwarded-host', forwardedHost);
-  if (!hasRequestId) headers.push('x-request-id', randomUUID());
+  if (!hasRequestId) headers.push('x-request-id', newRequestId());
   return headers;
 }
 

@@ -159,6 +159,29 @@ describe('inference metrics, refusal reasons and access log', () => {
     assert.ok(((await scrape('inference_extension_prefix_indexer_hit_ratio_sum')) ?? 0) - before >= 0.99);
   });
 
+  test('the prefix index size grows per pool with new prompts; a pool without a prefix scorer has none', async () => {
+    const pool = { inference_pool: 'metrics/main' };
+    const sizes = [(await scrape('inference_extension_prefix_indexer_size', pool)) ?? 0];
+    for (const topic of ['queue sizes', 'cache utilisation']) {
+      await client.chat.completions.create({
+        model: 'metrics-model',
+        messages: [
+          { role: 'user', content: `Explain ${topic} of an inference gateway in detail. `.repeat(20) },
+        ],
+        max_tokens: 2,
+      });
+      sizes.push((await scrape('inference_extension_prefix_indexer_size', pool)) ?? 0);
+    }
+    // The prompts differ in their first block, and each block hash chains on the one before: all are new.
+    assert.ok(sizes[1] > sizes[0] && sizes[2] > sizes[1], `sizes ${sizes.join(' → ')}`);
+    // The busy pool serves with the queue scorer alone: no index, so no series.
+    await client.completions.create({ model: 'busy-model', prompt: 'Hi', max_tokens: 2 });
+    assert.equal(
+      await scrape('inference_extension_prefix_indexer_size', { inference_pool: 'metrics/busy' }),
+      undefined,
+    );
+  });
+
   test('pool gauges come from the pool endpoints and their scraped metrics', async () => {
     // A pool's gauges are read from its picker from the first request it serves on.
     await client.completions.create({ model: 'busy-model', prompt: 'Hi', max_tokens: 2 });

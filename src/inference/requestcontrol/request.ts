@@ -1,6 +1,6 @@
 // Builds the SchedulingRequest the picker works on from what the data plane knows about a request.
 
-import { randomUUID } from 'node:crypto';
+import { newRequestId } from '../../request-id.ts';
 import { charactersPerToken } from '../prefix/hash.ts';
 import type { SchedulingRequest } from '../scheduling/types.ts';
 import { defaultFairnessId, inferenceHeaders } from './headers.ts';
@@ -42,7 +42,7 @@ export function schedulingRequest(request: InferenceRequest): SchedulingRequest 
     if (first !== undefined) headers[name] = first;
   }
   return {
-    id: headers[inferenceHeaders.requestId] || randomUUID(),
+    id: headers[inferenceHeaders.requestId] || newRequestId(),
     model: request.model,
     targetModel: request.targetModel ?? headers[inferenceHeaders.modelNameRewrite] ?? request.model,
     prompt: request.prompt,

@@ -126,6 +126,12 @@ export interface EndpointObserver extends PluginIdentity {
   endpointRemoved(endpoint: Endpoint): void;
 }
 
+/** A plugin that keeps a prefix index, reporting its size for the `inference_extension_prefix_indexer_size` gauge. */
+export interface PrefixIndexHolder extends PluginIdentity {
+  /** Blocks the index holds now, summed over endpoints (a block on two endpoints counts twice). */
+  indexSize(): number;
+}
+
 /** A plugin instance: one or more of the kinds above. */
 export type Plugin = PluginIdentity &
   Partial<
@@ -136,7 +142,8 @@ export type Plugin = PluginIdentity &
       ResponseHeaders &
       ResponseFirstChunk &
       ResponseComplete &
-      EndpointObserver
+      EndpointObserver &
+      PrefixIndexHolder
   >;
 
 export function isFilter(plugin: Plugin): plugin is Filter {
@@ -162,4 +169,7 @@ export function isResponseFirstChunk(plugin: Plugin): plugin is ResponseFirstChu
 }
 export function isResponseComplete(plugin: Plugin): plugin is ResponseComplete {
   return typeof plugin.responseComplete === 'function';
+}
+export function isPrefixIndexHolder(plugin: Plugin): plugin is PrefixIndexHolder {
+  return typeof plugin.indexSize === 'function';
 }

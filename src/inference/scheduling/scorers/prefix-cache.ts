@@ -136,6 +136,9 @@ export const prefixCacheScorer: PluginType = {
           index.removeEndpoint(endpoint.id);
           feedback.endpointRemoved(endpoint.id);
         },
+        indexSize() {
+          return index.size();
+        },
       };
     };
   },
