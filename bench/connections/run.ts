@@ -9,14 +9,13 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { parseArgs } from 'node:util';
+import { freePort } from '../../src/bench/ports.ts';
+import { type ProcessUsage, processUsage } from '../../src/bench/processes.ts';
 import {
   announceListening,
   benchManifests,
-  freePort,
   loadAverage,
-  type ProcessUsage,
   print,
-  processUsage,
   startRole,
   startSluice,
 } from '../streaming/sluice-under-test.ts';
@@ -104,12 +103,12 @@ async function main(): Promise<void> {
     );
     stops.push(bare.stop);
     const results: [string, Holding][] = [['bare node:http', await holdConnections(bare.port, bare.pid)]];
-    const listenerPort = await freePort();
+    const listenerPort = await freePort(['127.0.0.1']);
     const sluice = await startSluice(
       folder,
       benchManifests({ listenerPort, backendPort: address.port, routeKind: 'HTTPRoute' }),
     );
-    stops.push(sluice.stop);
+    stops.push(() => sluice.stop());
     results.push(['Sluice', await holdConnections(listenerPort, sluice.pid)]);
     printReport(results, loadBefore, loadAverage());
   } finally {

@@ -6,15 +6,15 @@ import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { parseArgs } from 'node:util';
 import * as grpc from '@grpc/grpc-js';
+import { freePort } from '../../src/bench/ports.ts';
+import { processUsage } from '../../src/bench/processes.ts';
 import {
   alternatingRounds,
   announceListening,
   benchManifests,
-  freePort,
   loadAverage,
   percentile,
   print,
-  processUsage,
   sluiceOverDirect,
   startRole,
   startSluice,
@@ -94,12 +94,12 @@ async function main(): Promise<void> {
   const server = await startRole(import.meta.filename, ['--role', 'server'], folder);
   const stops = [server.stop];
   try {
-    const listenerPort = await freePort();
+    const listenerPort = await freePort(['127.0.0.1']);
     const sluice = await startSluice(
       folder,
       benchManifests({ listenerPort, backendPort: server.port, routeKind: 'GRPCRoute' }),
     );
-    stops.push(sluice.stop);
+    stops.push(() => sluice.stop());
     const targets = { direct: `127.0.0.1:${server.port}`, sluice: `127.0.0.1:${listenerPort}` };
     await untilCallsSucceed(targets.sluice);
     const passes: Pass[] = [];

@@ -3,7 +3,7 @@
 import { chmod, mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { BenchProcess, childPids } from './processes.ts';
+import { BenchProcess, childPids } from '../../src/bench/processes.ts';
 import type { RequestCase } from './workload.ts';
 
 const workerWaitMs = 5_000;

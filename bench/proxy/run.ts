@@ -3,16 +3,17 @@
 import { spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
-import { createServer } from 'node:net';
 import { availableParallelism, loadavg, release, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { parseArgs } from 'node:util';
+import { freePort } from '../../src/bench/ports.ts';
+import { BenchProcess, cpuSeconds, waitFor200 } from '../../src/bench/processes.ts';
 import { parseDuration } from '../../src/resources/gateway-shared.ts';
+import { coreTicks, findExecutable, setAffinity } from './machine.ts';
 import { proxyConfig, startNginx, upstreamConfig } from './nginx.ts';
-import { BenchProcess, coreTicks, cpuSeconds, findExecutable, setAffinity, waitFor200 } from './processes.ts';
 import { renderReport, type Sample, type Target, targets } from './report.ts';
-import { startSluice } from './sluice.ts';
+import { startRoutingSluice } from './sluice.ts';
 import { type RequestCase, requestCases } from './workload.ts';
 import { startWrk, stopAllWrk, writeWrkScript } from './wrk.ts';
 
@@ -175,18 +176,6 @@ function placement(pin: boolean, connections: number): Placement {
   };
 }
 
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      const port = typeof address === 'object' && address !== null ? address.port : 0;
-      server.close(() => resolve(port));
-    });
-  });
-}
-
 function toolVersion(command: string, flag: string): string {
   const result = spawnSync(command, [flag], { encoding: 'utf8' });
   const text = `${result.stdout ?? ''}${result.stderr ?? ''}`.split('\n')[0] ?? '';
@@ -219,7 +208,7 @@ async function startAll(
   folder: string,
   started: BenchProcess[],
 ): Promise<Endpoints> {
-  const upstreamPort = await freePort();
+  const upstreamPort = await freePort(['127.0.0.1']);
   const upstream = await startNginx(
     'upstream nginx',
     upstreamConfig(upstreamPort, join(folder, 'upstream'), requestCases),
@@ -238,7 +227,7 @@ async function startAll(
     upstreamPids: upstream.pids,
   };
   if (options.targets.includes('nginx')) {
-    const port = await freePort();
+    const port = await freePort(['127.0.0.1']);
     const nginx = await startNginx('proxy nginx', proxyConfig(port, upstreamPort, join(folder, 'proxy')), {
       nginxPath: tools.nginx,
       prefix: join(folder, 'proxy'),
@@ -250,7 +239,7 @@ async function startAll(
     await waitFor200(`${endpoints.urls.nginx}/`, Date.now() + startTimeoutMs, nginx);
   }
   if (options.targets.includes('bare-node')) {
-    const port = await freePort();
+    const port = await freePort(['127.0.0.1']);
     const bare = await BenchProcess.start(
       'bare-node proxy',
       process.execPath,
@@ -264,18 +253,18 @@ async function startAll(
     endpoints.proxyPids['bare-node'] = bare.pids;
   }
   if (options.targets.includes('sluice')) {
-    const port = await freePort();
+    const port = await freePort(['127.0.0.1']);
     progress('starting sluice serve …');
-    const sluice = await startSluice({
+    const sluice = await startRoutingSluice({
       folder: join(folder, 'sluice'),
       listenerPort: port,
       upstreamPort,
       cpus: where.proxyCpus,
       nodeArgs: options.cpuProfileDir ? ['--cpu-prof', `--cpu-prof-dir=${options.cpuProfileDir}`] : [],
     });
-    started.push(sluice.process);
+    started.push(sluice);
     endpoints.urls.sluice = `http://127.0.0.1:${port}`;
-    endpoints.proxyPids.sluice = sluice.process.pids;
+    endpoints.proxyPids.sluice = sluice.pids;
   }
   return endpoints;
 }

@@ -6,15 +6,15 @@ import http from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
+import { freePort } from '../../src/bench/ports.ts';
+import { processUsage } from '../../src/bench/processes.ts';
 import {
   alternatingRounds,
   announceListening,
   benchManifests,
-  freePort,
   loadAverage,
   percentile,
   print,
-  processUsage,
   sluiceOverDirect,
   startRole,
   startSluice,
@@ -99,14 +99,14 @@ async function main(): Promise<void> {
     ['--role', 'upstream', '--interval-ms', String(intervalMs)],
     folder,
   );
-  const listenerPort = await freePort();
+  const listenerPort = await freePort(['127.0.0.1']);
   const stops = [upstream.stop];
   try {
     const sluice = await startSluice(
       folder,
       benchManifests({ listenerPort, backendPort: upstream.port, routeKind: 'HTTPRoute' }),
     );
-    stops.push(sluice.stop);
+    stops.push(() => sluice.stop());
     const urls = {
       direct: `http://127.0.0.1:${upstream.port}/`,
       sluice: `http://127.0.0.1:${listenerPort}/`,

@@ -1,21 +1,13 @@
 // Shared by the streaming, gRPC and idle-connection benchmarks: Sluice's manifests and process, helper
-// processes, /proc figures and percentiles.
+// processes, percentiles and the report's figures.
 
-import { type ChildProcess, spawn } from 'node:child_process';
-import { once } from 'node:events';
-import { createWriteStream, readFileSync } from 'node:fs';
 import { mkdir, writeFile } from 'node:fs/promises';
-import { createServer } from 'node:net';
 import { loadavg } from 'node:os';
-import { join } from 'node:path';
-import { createInterface } from 'node:readline';
-import { setTimeout as sleep } from 'node:timers/promises';
+import { basename, dirname, join } from 'node:path';
 import { stringify } from 'yaml';
+import { BenchProcess, logField, waitFor200 } from '../../src/bench/processes.ts';
 
-const repositoryRoot = join(import.meta.dirname, '..', '..');
 const startTimeoutMs = 30_000;
-// Linux reports utime/stime in clock ticks; USER_HZ is 100 on every architecture Node supports.
-const clockTicksPerSecond = 100;
 
 export interface BackendShape {
   listenerPort: number;
@@ -65,30 +57,41 @@ export function benchManifests({ listenerPort, backendPort, routeKind }: Backend
   ];
 }
 
-export interface Sluice {
-  pid: number;
-  stop(): Promise<void>;
+export interface SluiceStart {
+  /** `taskset -c` CPU list for Sluice; unpinned when absent. */
+  cpus?: string;
+  /** Extra flags for the node running Sluice, for example `--cpu-prof`. */
+  nodeArgs?: readonly string[];
+  readyTimeoutMs?: number;
 }
 
 /** Starts `sluice serve` on the manifests (admin on an ephemeral port) and returns once `/readyz` answers 200. */
-export async function startSluice(folder: string, manifests: object[]): Promise<Sluice> {
+export async function startSluice(
+  folder: string,
+  manifests: object[],
+  options: SluiceStart = {},
+): Promise<BenchProcess> {
   const configDir = join(folder, 'config');
   await mkdir(configDir, { recursive: true });
   await writeFile(join(configDir, 'bench.yaml'), manifests.map((item) => stringify(item)).join('---\n'));
-  const args = [join(repositoryRoot, 'src', 'cli', 'main.ts'), 'serve', '--config', configDir];
-  const child = await startProcess(process.execPath, [...args, '--admin-address', '127.0.0.1:0'], folder);
+  const sluice = await BenchProcess.startSluice(
+    'sluice',
+    ['serve', '--config', configDir, '--admin-address', '127.0.0.1:0'],
+    { cpus: options.cpus, nodeArgs: options.nodeArgs, logFile: join(folder, 'sluice.log') },
+  );
   try {
-    const adminAddress = await firstLine(child, adminAddressIn);
-    const deadline = Date.now() + startTimeoutMs;
-    while ((await fetchStatus(`http://${adminAddress}/readyz`)) !== 200) {
-      if (Date.now() > deadline) throw new Error('Sluice did not become ready');
-      await sleep(100);
-    }
+    const readyTimeoutMs = options.readyTimeoutMs ?? startTimeoutMs;
+    const deadline = Date.now() + readyTimeoutMs;
+    const adminAddress = await sluice.waitForLine(
+      (line) => logField(line, 'admin listening', 'address'),
+      readyTimeoutMs,
+    );
+    await waitFor200(`http://${adminAddress}/readyz`, deadline, sluice);
+    return sluice;
   } catch (error) {
-    await stopProcess(child);
+    await sluice.stop();
     throw error;
   }
-  return { pid: child.pid ?? 0, stop: () => stopProcess(child) };
 }
 
 /** Runs this benchmark's own file in a helper role (upstream, server) and returns once it printed its port. */
@@ -97,12 +100,15 @@ export async function startRole(
   args: string[],
   folder: string,
 ): Promise<{ pid: number; port: number; stop(): Promise<void> }> {
-  const child = await startProcess(process.execPath, [file, ...args], folder);
+  const name = `${basename(dirname(file))} ${args.join(' ')}`;
+  const role = await BenchProcess.start(name, process.execPath, [file, ...args], {
+    logFile: join(folder, `${name.replaceAll(/[^\w.-]+/g, '-')}.log`),
+  });
   try {
-    const port = await firstLine(child, (line) => /^listening (\d+)$/.exec(line)?.[1]);
-    return { pid: child.pid ?? 0, port: Number(port), stop: () => stopProcess(child) };
+    const port = await role.waitForLine((line) => /^listening (\d+)$/.exec(line)?.[1], startTimeoutMs);
+    return { pid: role.pid, port: Number(port), stop: () => role.stop() };
   } catch (error) {
-    await stopProcess(child);
+    await role.stop();
     throw error;
   }
 }
@@ -110,104 +116,6 @@ export async function startRole(
 /** The line a helper role prints once it accepts connections. */
 export function announceListening(port: number): void {
   process.stdout.write(`listening ${port}\n`);
-}
-
-/** Every child still running, killed by pid if this process exits abruptly. */
-const children = new Set<ChildProcess>();
-process.once('exit', () => {
-  for (const child of children) child.kill('SIGKILL');
-});
-
-async function startProcess(command: string, args: string[], folder: string): Promise<ChildProcess> {
-  const child = spawn(command, args, { cwd: repositoryRoot, stdio: ['ignore', 'pipe', 'pipe'] });
-  await Promise.race([once(child, 'spawn'), once(child, 'error').then(([error]) => Promise.reject(error))]);
-  children.add(child);
-  const logFile = createWriteStream(join(folder, `${child.pid}.log`));
-  child.stdout?.pipe(logFile);
-  child.stderr?.pipe(logFile);
-  return child;
-}
-
-async function stopProcess(child: ChildProcess): Promise<void> {
-  if (child.exitCode === null && child.signalCode === null) {
-    const exited = once(child, 'exit');
-    child.kill('SIGTERM');
-    const killer = setTimeout(() => child.kill('SIGKILL'), 5_000);
-    await exited;
-    clearTimeout(killer);
-  }
-  children.delete(child);
-}
-
-async function firstLine(child: ChildProcess, pick: (line: string) => string | undefined): Promise<string> {
-  const stdout = child.stdout;
-  if (stdout === null) throw new Error('no stdout');
-  const lines = createInterface({ input: stdout });
-  const timer = setTimeout(() => lines.close(), startTimeoutMs);
-  try {
-    for await (const line of lines) {
-      const value = pick(line);
-      if (value !== undefined) return value;
-    }
-  } finally {
-    clearTimeout(timer);
-    lines.close();
-  }
-  throw new Error(`process ${child.pid} ended or timed out before it was ready`);
-}
-
-function adminAddressIn(line: string): string | undefined {
-  try {
-    const entry: unknown = JSON.parse(line);
-    if (typeof entry !== 'object' || entry === null) return undefined;
-    const { msg, address } = entry as Record<string, unknown>;
-    return msg === 'admin listening' && typeof address === 'string' ? address : undefined;
-  } catch {
-    return undefined;
-  }
-}
-
-async function fetchStatus(url: string): Promise<number> {
-  try {
-    const response = await fetch(url, { signal: AbortSignal.timeout(2_000) });
-    await response.arrayBuffer();
-    return response.status;
-  } catch {
-    return 0;
-  }
-}
-
-/** A port that was free on 127.0.0.1 a moment ago. */
-export async function freePort(): Promise<number> {
-  const server = createServer();
-  server.listen(0, '127.0.0.1');
-  await once(server, 'listening');
-  const address = server.address();
-  server.close();
-  if (address === null || typeof address === 'string') throw new Error('no port');
-  return address.port;
-}
-
-export interface ProcessUsage {
-  cpuSeconds: number;
-  rssMiB: number;
-  peakRssMiB: number;
-}
-
-/** CPU time so far and current and peak resident memory of a process, from /proc. */
-export function processUsage(pid: number): ProcessUsage {
-  // Fields after the parenthesised command name; utime and stime are the 14th and 15th fields.
-  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-  const ticks = Number(fields[11]) + Number(fields[12]);
-  const status = readFileSync(`/proc/${pid}/status`, 'utf8');
-  const kib = (name: string) =>
-    Number(new RegExp(`^${name}:\\s+(\\d+) kB`, 'm').exec(status)?.[1] ?? Number.NaN);
-  return {
-    cpuSeconds: ticks / clockTicksPerSecond,
-    rssMiB: kib('VmRSS') / 1024,
-    peakRssMiB: kib('VmHWM') / 1024,
-  };
 }
 
 /** The value below which `fraction` of the sorted values fall (nearest rank). */

@@ -7,7 +7,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { request } from 'undici';
 import { SluiceError } from '../errors.ts';
 import { gatewayManifests, poolId, poolManifests, type Replica } from './manifests.ts';
-import { logField, SluiceProcess } from './processes.ts';
+import { BenchProcess, logField } from './processes.ts';
 import { minimalPickerConfig } from './strategies.ts';
 
 const startTimeoutMs = 60_000;
@@ -39,11 +39,11 @@ function failed(reason: string): SluiceError {
 export class BenchGateway {
   readonly url: string;
   readonly #setup: GatewaySetup;
-  readonly #process: SluiceProcess;
+  readonly #process: BenchProcess;
   readonly #admin: string;
   #resets = 0;
 
-  private constructor(setup: GatewaySetup, process: SluiceProcess, admin: string) {
+  private constructor(setup: GatewaySetup, process: BenchProcess, admin: string) {
     this.#setup = setup;
     this.#process = process;
     this.#admin = `http://${admin}`;
@@ -60,10 +60,10 @@ export class BenchGateway {
     await mkdir(configDir, { recursive: true });
     await writeFile(join(configDir, 'gateway.yaml'), gatewayManifests(setup.address, setup.port));
     await writeFile(join(configDir, 'pool.yaml'), poolManifests(setup.replicas, setup.replicaPort, ''));
-    const serve = await SluiceProcess.start(
+    const serve = await BenchProcess.startSluice(
       'sluice serve',
       ['serve', '--config', configDir, '--admin-address', '127.0.0.1:0'],
-      join(setup.folder, 'serve.log'),
+      { logFile: join(setup.folder, 'serve.log') },
     );
     try {
       const admin = await serve.waitForLine(

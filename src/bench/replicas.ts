@@ -6,7 +6,7 @@ import { ScaledClock } from '../sim/clock.ts';
 import { type Fleet, replicaSet, startFleet } from '../sim/fleet.ts';
 import { findProfile, type ReplicaOptions, replicaDefaults } from '../sim/options.ts';
 import type { Replica } from './manifests.ts';
-import { logField, SluiceProcess } from './processes.ts';
+import { BenchProcess, logField } from './processes.ts';
 
 export type FleetMode = 'in-process' | 'process';
 
@@ -98,7 +98,9 @@ export async function startReplicas(setup: FleetSetup): Promise<RunningFleet> {
     const fleet: Fleet = await startFleet(options, new ScaledClock(setup.timeScale));
     return { replicas, pid: process.pid, stop: () => fleet.close() };
   }
-  const sim = await SluiceProcess.start('sluice sim', simArguments(setup), join(setup.folder, 'sim.log'));
+  const sim = await BenchProcess.startSluice('sluice sim', simArguments(setup), {
+    logFile: join(setup.folder, 'sim.log'),
+  });
   try {
     const listening = new Set<string>();
     await sim.waitForLine((line) => {

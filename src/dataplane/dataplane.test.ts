@@ -14,16 +14,15 @@ import {
   ir,
   parseEcho,
   prefixMatch,
+  quietLog,
   route,
   send,
   startEchoUpstream,
   toCluster,
 } from './testkit.ts';
 
-const quiet = { debug() {}, info() {}, warn() {}, error() {} };
-
 describe('data plane over HTTP', () => {
-  const plane = new DataPlane({ log: quiet });
+  const plane = new DataPlane({ log: quietLog });
   let port: number;
   let a: EchoUpstream;
   let b: EchoUpstream;
@@ -357,7 +356,7 @@ describe('data plane over HTTP', () => {
 });
 
 describe('listener selection on a shared HTTP port', () => {
-  const plane = new DataPlane({ log: quiet });
+  const plane = new DataPlane({ log: quietLog });
   let port: number;
   let upstream: EchoUpstream;
 

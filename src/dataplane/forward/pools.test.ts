@@ -6,9 +6,7 @@ import http2 from 'node:http2';
 import type { AddressInfo } from 'node:net';
 import { test } from 'node:test';
 import { DataPlane } from '../dataplane.ts';
-import { freePort, httpPort, route, send, toCluster } from '../testkit.ts';
-
-const quiet = { debug() {}, info() {}, warn() {}, error() {} };
+import { freePort, httpPort, quietLog, route, send, toCluster } from '../testkit.ts';
 
 test('an h2c cluster is reached over HTTP/2, with the Host as :authority', async () => {
   const upstream = http2.createServer((req, res) => {
@@ -16,7 +14,7 @@ test('an h2c cluster is reached over HTTP/2, with the Host as :authority', async
   });
   upstream.listen(0, '127.0.0.1');
   await once(upstream, 'listening');
-  const plane = new DataPlane({ log: quiet });
+  const plane = new DataPlane({ log: quietLog });
   const port = await freePort();
   const report = await plane.apply({
     ports: [httpPort(port, [route('r', { backends: [toCluster('h2c')] })])],

@@ -15,13 +15,12 @@ import {
   httpPort,
   ir,
   prefixMatch,
+  quietLog,
   route,
   send,
   startEchoUpstream,
   toCluster,
 } from '../testkit.ts';
-
-const quiet = { debug() {}, info() {}, warn() {}, error() {} };
 
 /**
  * Like the conformance echo server's retry simulator: the first `fail` tries of a `uuid` fail — with
@@ -57,7 +56,7 @@ function flaky(tries: Map<string, number>) {
 }
 
 describe('retry', () => {
-  const plane = new DataPlane({ log: quiet });
+  const plane = new DataPlane({ log: quietLog });
   const tries = new Map<string, number>();
   let upstream: EchoUpstream;
   let port: number;

@@ -14,6 +14,7 @@ import {
   ir,
   parseEcho,
   prefixMatch,
+  quietLog,
   type Reply,
   route,
   send,
@@ -24,8 +25,6 @@ import { RoundRobin } from './balancer.ts';
 import { type ClusterRuntime, missingCluster } from './clusters.ts';
 import { PoolRegistry } from './pools.ts';
 import { SessionPersistence } from './session.ts';
-
-const quiet = { debug() {}, info() {}, warn() {}, error() {} };
 
 const cookieSession: IRSessionPersistence = { type: 'Cookie', name: 'sluice-session', lifetime: 'Session' };
 
@@ -87,7 +86,7 @@ describe('session persistence', () => {
     upstreams = await Promise.all(['a1', 'a2', 'b1', 'b2'].map((name) => startEchoUpstream(name)));
     refused = await freePort();
     port = await freePort();
-    plane = new DataPlane({ log: quiet });
+    plane = new DataPlane({ log: quietLog });
     assert.deepEqual((await plane.apply(all())).failed, []);
   });
 

@@ -15,14 +15,13 @@ import {
   httpPort,
   ir,
   prefixMatch,
+  quietLog,
   route,
   send,
   startEchoUpstream,
   toCluster,
 } from '../testkit.ts';
 import { type CertificateAuthority, TestPki } from '../testkit-pki.ts';
-
-const quiet = { debug() {}, info() {}, warn() {}, error() {} };
 
 /** What the HTTPS upstream saw of the gateway's connection. */
 interface Seen {
@@ -32,7 +31,7 @@ interface Seen {
 }
 
 describe('TLS to backends', () => {
-  const plane = new DataPlane({ log: quiet });
+  const plane = new DataPlane({ log: quietLog });
   let pki: TestPki;
   let backendCa: CertificateAuthority;
   let otherCa: CertificateAuthority;

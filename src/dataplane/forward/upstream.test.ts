@@ -12,16 +12,15 @@ import {
   httpPort,
   ir,
   prefixMatch,
+  quietLog,
   route,
   send,
   startEchoUpstream,
   toCluster,
 } from '../testkit.ts';
 
-const quiet = { debug() {}, info() {}, warn() {}, error() {} };
-
 describe('forwarding when things go wrong', () => {
-  const plane = new DataPlane({ log: quiet });
+  const plane = new DataPlane({ log: quietLog });
   let port: number;
   let upstream: EchoUpstream;
   /** Resolves when the upstream sees the streaming request's connection close. */

@@ -9,9 +9,7 @@ import { after, before, describe, test } from 'node:test';
 import { WebSocketServer } from 'ws';
 import type { IRFilter } from '../../ir/types.ts';
 import { DataPlane } from '../dataplane.ts';
-import { cluster, freePort, httpPort, ir, prefixMatch, route, toCluster } from '../testkit.ts';
-
-const quiet = { debug() {}, info() {}, warn() {}, error() {} };
+import { cluster, freePort, httpPort, ir, prefixMatch, quietLog, route, toCluster } from '../testkit.ts';
 
 /** What the upstream sends first on every connection: the upgrade request as it arrived. */
 interface Arrival {
@@ -117,7 +115,7 @@ async function rawUpgrade(
 }
 
 describe('WebSocket through the data plane', () => {
-  const plane = new DataPlane({ log: quiet });
+  const plane = new DataPlane({ log: quietLog });
   let port: number;
   let upstream: { port: number; close(): Promise<void> };
 

@@ -17,11 +17,10 @@ import {
   ir,
   makeCertificate,
   prefixMatch,
+  quietLog,
   route,
   toCluster,
 } from '../testkit.ts';
-
-const quiet = { debug() {}, info() {}, warn() {}, error() {} };
 
 /** The payload of every call; JSON keeps the test free of a protobuf toolchain (the gateway never reads it). */
 interface Note {
@@ -174,7 +173,7 @@ function h2c(id: string, ...ports: number[]): IRCluster {
 }
 
 describe('gRPC through the data plane', () => {
-  const plane = new DataPlane({ log: quiet });
+  const plane = new DataPlane({ log: quietLog });
   let upstream: grpc.Server;
   let client: grpc.Client;
 
@@ -342,7 +341,7 @@ describe('gRPC through the data plane', () => {
 });
 
 describe('gRPC over TLS', () => {
-  const plane = new DataPlane({ log: quiet });
+  const plane = new DataPlane({ log: quietLog });
   let dir: string;
   let certificate: IRCertificate;
   let upstream: grpc.Server;

@@ -22,13 +22,12 @@ import {
   makeCertificate,
   parseEcho,
   prefixMatch,
+  quietLog,
   route,
   send,
   startEchoUpstream,
   toCluster,
 } from '../testkit.ts';
-
-const quiet = { debug() {}, info() {}, warn() {}, error() {} };
 
 interface H2Reply {
   status: number;
@@ -109,7 +108,7 @@ function h2cCluster(id: string, port: number): IRCluster {
 }
 
 describe('HTTP/2 listeners', () => {
-  const plane = new DataPlane({ log: quiet });
+  const plane = new DataPlane({ log: quietLog });
   let port: number;
   let h1: EchoUpstream;
   let h2: H2cUpstream;
@@ -238,7 +237,7 @@ describe('HTTP/2 listeners', () => {
   });
 
   test('closing the socket lets an HTTP/2 stream in flight finish', async () => {
-    const closingPlane = new DataPlane({ log: quiet });
+    const closingPlane = new DataPlane({ log: quietLog });
     let arrived: () => void = () => {};
     const held = new Promise<void>((resolve) => {
       arrived = resolve;
@@ -270,7 +269,7 @@ describe('HTTP/2 listeners', () => {
 });
 
 describe('HTTP/2 on HTTPS listeners', () => {
-  const plane = new DataPlane({ log: quiet });
+  const plane = new DataPlane({ log: quietLog });
   let dir: string;
   let one: IRCertificate;
   let two: IRCertificate;

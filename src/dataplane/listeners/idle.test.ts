@@ -14,12 +14,11 @@ import {
   freePort,
   httpPort,
   ir,
+  quietLog,
   route,
   startEchoUpstream,
   toCluster,
 } from '../testkit.ts';
-
-const quiet = { debug() {}, info() {}, warn() {}, error() {} };
 
 /** Short enough for a test; the assertions never depend on how long it really takes. */
 const idleTimeoutMs = 100;
@@ -39,7 +38,7 @@ async function requestOnce(port: number) {
 }
 
 async function startPlane(options: { clientIdleTimeoutMs?: number }, upstream: EchoUpstream) {
-  const plane = new DataPlane({ log: quiet, ...options });
+  const plane = new DataPlane({ log: quietLog, ...options });
   const port = await freePort();
   await plane.apply(
     ir([httpPort(port, [route('r', { backends: [toCluster('echo')] })])], [cluster('echo', upstream.port)]),

@@ -13,13 +13,12 @@ import {
   httpPort,
   ir,
   parseEcho,
+  quietLog,
   route,
   send,
   startEchoUpstream,
   toCluster,
 } from '../testkit.ts';
-
-const quiet = { debug() {}, info() {}, warn() {}, error() {} };
 
 describe('socket lifecycle', () => {
   let slow: EchoUpstream;
@@ -47,7 +46,7 @@ describe('socket lifecycle', () => {
   });
 
   test('a config swap leaves the request in flight on the old route and sends new ones to the new', async () => {
-    const plane = new DataPlane({ log: quiet });
+    const plane = new DataPlane({ log: quietLog });
     const port = await freePort();
     const old = ir(
       [httpPort(port, [route('r', { backends: [toCluster('slow')] })])],
@@ -71,7 +70,7 @@ describe('socket lifecycle', () => {
   });
 
   test('close lets a request in flight finish, then stops listening', async () => {
-    const plane = new DataPlane({ log: quiet });
+    const plane = new DataPlane({ log: quietLog });
     const port = await freePort();
     let arrived: () => void = () => {};
     const held = new Promise<void>((resolve) => {
@@ -97,7 +96,7 @@ describe('socket lifecycle', () => {
   });
 
   test('a socket that cannot be bound is reported and the others keep serving', async () => {
-    const plane = new DataPlane({ log: quiet });
+    const plane = new DataPlane({ log: quietLog });
     const taken = http.createServer();
     taken.listen(0, '127.0.0.1');
     await once(taken, 'listening');
@@ -123,7 +122,7 @@ describe('socket lifecycle', () => {
   });
 
   test('a socket removed from the IR stops accepting connections', async () => {
-    const plane = new DataPlane({ log: quiet });
+    const plane = new DataPlane({ log: quietLog });
     const kept = await freePort();
     const removed = await freePort();
     const both = ir(
@@ -152,7 +151,7 @@ describe('socket lifecycle', () => {
       t.skip('no IPv6 loopback here');
       return;
     }
-    const plane = new DataPlane({ log: quiet });
+    const plane = new DataPlane({ log: quietLog });
     const port = await freePort('::1');
     const upstreamPort = (upstream.address() as AddressInfo).port;
     const report = await plane.apply({

@@ -8,10 +8,17 @@ import { after, before, describe, test } from 'node:test';
 import type { TLSSocket } from 'node:tls';
 import type { IRCertificate, IRClientValidation, IRListener, IRPort } from '../../ir/types.ts';
 import { DataPlane } from '../dataplane.ts';
-import { cluster, type EchoUpstream, freePort, ir, route, startEchoUpstream, toCluster } from '../testkit.ts';
+import {
+  cluster,
+  type EchoUpstream,
+  freePort,
+  ir,
+  quietLog,
+  route,
+  startEchoUpstream,
+  toCluster,
+} from '../testkit.ts';
 import { type CertificateAuthority, TestPki } from '../testkit-pki.ts';
-
-const quiet = { debug() {}, info() {}, warn() {}, error() {} };
 
 interface TlsRequest {
   port: number;
@@ -51,7 +58,7 @@ function sendTls(request: TlsRequest, serverCa: string): Promise<{ status: numbe
 }
 
 describe('frontend mTLS', () => {
-  const plane = new DataPlane({ log: quiet });
+  const plane = new DataPlane({ log: quietLog });
   let pki: TestPki;
   let serverCa: CertificateAuthority;
   let clientCa: CertificateAuthority;

@@ -16,13 +16,12 @@ import {
   ir,
   makeCertificate,
   parseEcho,
+  quietLog,
   route,
   send,
   startEchoUpstream,
   toCluster,
 } from '../testkit.ts';
-
-const quiet = { debug() {}, info() {}, warn() {}, error() {} };
 
 /** Sends over TLS (`servername` '' sends no SNI) and reports the CN of the certificate the server presented. */
 async function sendTls(
@@ -63,7 +62,7 @@ async function sendTls(
 }
 
 describe('HTTPS listeners', () => {
-  const plane = new DataPlane({ log: quiet });
+  const plane = new DataPlane({ log: quietLog });
   let dir: string;
   let one: IRCertificate;
   let two: IRCertificate;
