@@ -6,7 +6,8 @@ import { existsSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import type { Document } from 'yaml';
 import { isMap, isScalar, isSeq } from 'yaml';
-import type { IR } from '../ir/types.ts';
+import { inferenceHeaders } from '../inference/requestcontrol/headers.ts';
+import type { IR, IRRoute } from '../ir/types.ts';
 import { type Clock, ScaledClock } from '../sim/clock.ts';
 import type { Fleet } from '../sim/fleet.ts';
 import { type ReplicaOptions, replicaDefaults } from '../sim/options.ts';
@@ -40,7 +41,9 @@ function stringList(node: unknown): string[] {
   return isSeq(node) ? node.items.map((item) => String(isScalar(item) ? item.value : item)) : [];
 }
 
-/** The model each pool serves: the first model name its routes match on, else the pool's name. */
+const modelHeaders = new Set<string>([inferenceHeaders.modelName, inferenceHeaders.baseModelName]);
+
+/** The model each pool serves: the first model (or base model) name its routes match on, else the pool's name. */
 function poolModels(documents: Document.Parsed[]): Map<string, string> {
   const models = new Map<string, string>();
   for (const document of documents) {
@@ -57,7 +60,7 @@ function poolModels(documents: Document.Parsed[]): Map<string, string> {
     for (const rule of route.spec?.rules ?? []) {
       const model = rule.matches
         ?.flatMap((match) => match.headers ?? [])
-        .find((header) => header.name.toLowerCase() === 'x-gateway-model-name')?.value;
+        .find((header) => modelHeaders.has(header.name.toLowerCase()))?.value;
       for (const ref of rule.backendRefs ?? []) {
         if (ref.kind === 'InferencePool' && model && !models.has(`${namespace}/${ref.name}`)) {
           models.set(`${namespace}/${ref.name}`, model);
@@ -188,6 +191,19 @@ interface ModelEndpoint {
   model: string;
 }
 
+/**
+ * The model names a pool route serves: the one it matches on, or — for a route that matches the base model —
+ * that base model and every adapter the Gateway's model-mapping ConfigMaps name for it.
+ */
+function routeModels(route: IRRoute, baseModels: Readonly<Record<string, string>>): string[] {
+  const header = (name: string) => route.match.headers.find((match) => match.name === name)?.value;
+  const model = header(inferenceHeaders.modelName);
+  if (model) return [model];
+  const base = header(inferenceHeaders.baseModelName);
+  if (!base) return [];
+  return [base, ...Object.keys(baseModels).filter((name) => name !== base && baseModels[name] === base)];
+}
+
 /** Every model name a pool route of the IR matches on, where it is served. */
 function modelEndpoints(ir: IR): ModelEndpoint[] {
   const endpoints: ModelEndpoint[] = [];
@@ -196,11 +212,10 @@ function modelEndpoints(ir: IR): ModelEndpoint[] {
     for (const listener of port.listeners) {
       for (const route of listener.routes) {
         if (!route.backends.some((backend) => backend.target.kind === 'pool')) continue;
-        const model = route.match.headers.find((header) => header.name === 'x-gateway-model-name')?.value;
-        if (!model) continue;
         const origin = `http://${formatHostPort(port.address, port.port)}`;
         const host = route.hostnames.length > 0 ? route.hostnames[0] : listener.hostname;
-        endpoints.push({ origin, host, model });
+        for (const model of routeModels(route, port.baseModels ?? {}))
+          endpoints.push({ origin, host, model });
       }
     }
   }

@@ -155,15 +155,15 @@ export function curlCommands(ir: IR): string[] {
 
 function banner(ir: IR, adminAddress: string, dir: string, models: string): string {
   const curls = curlCommands(ir).filter((command) => !/\/v1$/.test(command));
+  // An example may serve only models; with neither routes nor models, no listener could be bound.
   const traffic =
     curls.length > 0
-      ? curls.map((command) => `  ${command}`).join('\n')
-      : '  (no listener could be bound; see the warnings above)';
+      ? ` Send traffic through the gateway:\n\n${curls.map((command) => `  ${command}`).join('\n')}\n`
+      : models === ''
+        ? '\n\n  (no listener could be bound; see the warnings above)\n'
+        : '';
   return `
-Sluice demo is running. Send traffic through the gateway:
-
-${traffic}
-${models}
+Sluice demo is running.${traffic}${models}
 Look inside with the admin API:
 
   curl http://${adminAddress}/api/v1/objects
