@@ -5,7 +5,7 @@ import OpenAI from 'openai';
 const client = new OpenAI({ baseURL: process.argv[2] ?? 'http://127.0.0.1:8080/v1', apiKey: 'unused' });
 
 const models = await client.models.list();
-console.log(`models: ${models.data.map((model) => model.id).join(', ')}`);
+process.stdout.write(`models: ${models.data.map((model) => model.id).join(', ')}\n`);
 
 // Streaming chat with the base model; the gateway passes the events through as they come.
 const stream = await client.chat.completions.create({
@@ -24,7 +24,7 @@ const { data: answer, response } = await client.completions
   .withResponse();
 const servedBy = response.headers.get('x-gateway-destination-endpoint-served');
 const servedAs = response.headers.get('x-inference-model');
-console.log(`${answer.model} (served as ${servedAs} by ${servedBy}): ${answer.choices[0].text}`);
+process.stdout.write(`${answer.model} (served as ${servedAs} by ${servedBy}): ${answer.choices[0].text}\n`);
 
 const embedding = await client.embeddings.create({ model: 'bge-m3', input: 'Hello!' });
-console.log(`bge-m3: an embedding of ${embedding.data[0].embedding.length} dimensions`);
+process.stdout.write(`bge-m3: an embedding of ${embedding.data[0].embedding.length} dimensions\n`);

@@ -2,7 +2,7 @@
 // 1/(i+1)), each adapter with its own system prompt, arriving as a Poisson process in QPS stages.
 
 import { poissonArrivals, qpsStages } from './arrivals.ts';
-import { streamFor, words } from './text.ts';
+import { streamFor, systemPrompts, words } from './text.ts';
 import type { Workload } from './workload.ts';
 
 export interface LoraMixOptions {
@@ -18,9 +18,7 @@ export interface LoraMixOptions {
 export function loraMixWorkload(options: LoraMixOptions): Workload {
   const weights = options.adapters.map((_, rank) => 1 / (rank + 1));
   const total = weights.reduce((sum, weight) => sum + weight, 0);
-  const systems = options.adapters.map((adapter) =>
-    words(streamFor(options.seed, 'system', adapter), options.systemTokens),
-  );
+  const systems = systemPrompts(options.seed, options.adapters, options.systemTokens);
   const pick = streamFor(options.seed, 'lora-picks');
   const chooseAdapter = () => {
     let left = pick.next() * total;

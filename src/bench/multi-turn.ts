@@ -7,7 +7,7 @@
 // balancer's cycle and hand the baseline perfect affinity.)
 
 import { poissonArrivals, qpsStages } from './arrivals.ts';
-import { streamFor, words } from './text.ts';
+import { groupKeys, streamFor, systemPrompts, words } from './text.ts';
 import type { Workload } from './workload.ts';
 
 export interface MultiTurnOptions {
@@ -24,9 +24,7 @@ export interface MultiTurnOptions {
 }
 
 export function multiTurnWorkload(options: MultiTurnOptions): Workload {
-  const systems = Array.from({ length: options.groups }, (_, group) =>
-    words(streamFor(options.seed, 'system', group), options.systemTokens),
-  );
+  const systems = systemPrompts(options.seed, groupKeys(options.groups), options.systemTokens);
   const stages = qpsStages(options.qps, options.stageDurationMs);
   const slots = Array.from({ length: options.conversations }, (_, slot) => ({ id: slot, turn: -1 }));
   let nextConversation = options.conversations;

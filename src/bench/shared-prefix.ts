@@ -2,7 +2,7 @@
 // long system prompt, each request one of them at random, arriving as a Poisson process in QPS stages.
 
 import { poissonArrivals, qpsStages } from './arrivals.ts';
-import { streamFor, words } from './text.ts';
+import { groupKeys, streamFor, systemPrompts, words } from './text.ts';
 import type { Workload } from './workload.ts';
 
 export interface SharedPrefixOptions {
@@ -18,9 +18,7 @@ export interface SharedPrefixOptions {
 }
 
 export function sharedPrefixWorkload(options: SharedPrefixOptions): Workload {
-  const systems = Array.from({ length: options.groups }, (_, group) =>
-    words(streamFor(options.seed, 'system', group), options.systemTokens),
-  );
+  const systems = systemPrompts(options.seed, groupKeys(options.groups), options.systemTokens);
   const question = (group: number, prompt: number) =>
     words(streamFor(options.seed, 'question', group, prompt), options.questionTokens);
   const stages = qpsStages(options.qps, options.stageDurationMs);

@@ -36,6 +36,16 @@ export function words(random: SeededRandom, tokens: number): string {
   return picked.join(' ');
 }
 
+/** The keys 0 … n − 1, for `systemPrompts` of numbered groups. */
+export function groupKeys(n: number): number[] {
+  return Array.from({ length: n }, (_, group) => group);
+}
+
+/** One system prompt of `tokens` words per key (a group index, an adapter name), the same for a seed. */
+export function systemPrompts(seed: number, keys: readonly (string | number)[], tokens: number): string[] {
+  return keys.map((key) => words(streamFor(seed, 'system', key), tokens));
+}
+
 /**
  * The text of one trace block: `tokens` words derived from the hash id alone (not the run's seed), so
  * requests that list the same ids share a prefix in every run. Every word carries its leading space,

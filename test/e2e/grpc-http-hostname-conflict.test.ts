@@ -13,32 +13,12 @@ import {
   grpcEchoDefinition,
   startGrpcEchoServer,
 } from '../../src/sim/echo-grpc.ts';
-import { ConfigDir, eventually, freePort, get, getJson, SluiceChild } from './harness.ts';
+import { ConfigDir, eventually, freePort, gatewayManifests, get, getJson, SluiceChild } from './harness.ts';
 
 const hostname = 'app.example.com';
 
 function manifests(port: number, web: EchoServer, api: GrpcEchoServer): string {
-  return `apiVersion: gateway.networking.k8s.io/v1
-kind: GatewayClass
-metadata:
-  name: sluice
-spec:
-  controllerName: sluice.dev/gateway-controller
----
-apiVersion: gateway.networking.k8s.io/v1
-kind: Gateway
-metadata:
-  name: edge
-spec:
-  gatewayClassName: sluice
-  addresses:
-    - type: IPAddress
-      value: 127.0.0.1
-  listeners:
-    - name: http
-      protocol: HTTP
-      port: ${port}
----
+  return `${gatewayManifests('edge', port)}---
 apiVersion: gateway.networking.k8s.io/v1
 kind: GRPCRoute
 metadata:

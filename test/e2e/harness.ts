@@ -158,3 +158,28 @@ export async function runCurl(command: string): Promise<HttpAnswer> {
   const response = await request(url, { method: body === undefined ? 'GET' : 'POST', headers, body });
   return { status: response.statusCode, body: await response.body.text() };
 }
+
+/** Sluice's GatewayClass and a Gateway `name` on 127.0.0.1 with one plain HTTP listener on `port`. */
+export function gatewayManifests(name: string, port: number): string {
+  return `apiVersion: gateway.networking.k8s.io/v1
+kind: GatewayClass
+metadata:
+  name: sluice
+spec:
+  controllerName: sluice.dev/gateway-controller
+---
+apiVersion: gateway.networking.k8s.io/v1
+kind: Gateway
+metadata:
+  name: ${name}
+spec:
+  gatewayClassName: sluice
+  addresses:
+    - type: IPAddress
+      value: 127.0.0.1
+  listeners:
+    - name: http
+      protocol: HTTP
+      port: ${port}
+`;
+}

@@ -7,7 +7,7 @@ import OpenAI from 'openai';
 import { ScaledClock } from '../../src/sim/clock.ts';
 import { type ReplicaOptions, replicaDefaults } from '../../src/sim/options.ts';
 import { type Replica, startReplica } from '../../src/sim/replica.ts';
-import { ConfigDir, eventually, freePort, SluiceChild } from './harness.ts';
+import { ConfigDir, eventually, freePort, gatewayManifests, SluiceChild } from './harness.ts';
 
 // Ten simulated seconds per wall second: answers come quickly; what is checked is where they came from.
 const clock = new ScaledClock(10);
@@ -92,26 +92,6 @@ ${rules.map(rule).join('\n')}
 `;
 }
 
-function gatewayManifest(port: number): string {
-  return `apiVersion: gateway.networking.k8s.io/v1
-kind: GatewayClass
-metadata:
-  name: sluice
-spec:
-  controllerName: sluice.dev/gateway-controller
----
-apiVersion: gateway.networking.k8s.io/v1
-kind: Gateway
-metadata:
-  name: inference
-spec:
-  gatewayClassName: sluice
-  addresses: [{ type: IPAddress, value: 127.0.0.1 }]
-  listeners:
-    - { name: http, protocol: HTTP, port: ${port} }
-`;
-}
-
 const rolloutManifest = `apiVersion: llm-d.ai/v1alpha2
 kind: InferenceModelRewrite
 metadata:
@@ -164,7 +144,7 @@ describe('the openai client through sluice serve', () => {
     config = await ConfigDir.create();
     const dir = config;
     const port = await freePort();
-    await dir.write('gateway.yaml', gatewayManifest(port));
+    await dir.write('gateway.yaml', gatewayManifests('inference', port));
     await dir.write(
       'models.yaml',
       modelRoute([

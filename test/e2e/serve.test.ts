@@ -4,31 +4,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import type { EchoServer } from '../../src/sim/echo.ts';
 import { startEchoServer } from '../../src/sim/echo.ts';
-import { ConfigDir, eventually, freePort, get, getJson, SluiceChild } from './harness.ts';
-
-function gatewayManifests(port: number): string {
-  return `apiVersion: gateway.networking.k8s.io/v1
-kind: GatewayClass
-metadata:
-  name: sluice
-spec:
-  controllerName: sluice.dev/gateway-controller
----
-apiVersion: gateway.networking.k8s.io/v1
-kind: Gateway
-metadata:
-  name: edge
-spec:
-  gatewayClassName: sluice
-  addresses:
-    - type: IPAddress
-      value: 127.0.0.1
-  listeners:
-    - name: http
-      protocol: HTTP
-      port: ${port}
-`;
-}
+import { ConfigDir, eventually, freePort, gatewayManifests, get, getJson, SluiceChild } from './harness.ts';
 
 function route(name: string, path: string, service: string, labels = ''): string {
   return `apiVersion: gateway.networking.k8s.io/v1
@@ -131,7 +107,7 @@ describe('sluice serve', () => {
     }
     const port = await freePort();
     gateway = `http://127.0.0.1:${port}`;
-    await config.write('gateway.yaml', gatewayManifests(port));
+    await config.write('gateway.yaml', gatewayManifests('edge', port));
     await config.write(
       'routes.yaml',
       `${route('chat', '/chat', 'chat')}---\n${route('embed', '/embed', 'embed')}`,
