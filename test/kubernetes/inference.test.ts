@@ -10,7 +10,15 @@ import { ScaledClock } from '../../src/sim/clock.ts';
 import { replicaDefaults } from '../../src/sim/options.ts';
 import { type Replica, startReplica } from '../../src/sim/replica.ts';
 import { eventually, freePort, getJson, SluiceChild } from '../e2e/harness.ts';
-import { gateway, inferencePool, installRbac, pod, poolRoute, sluiceClass } from './manifests.ts';
+import {
+  gateway,
+  inferencePool,
+  installRbac,
+  otherControllerParent,
+  pod,
+  poolRoute,
+  sluiceClass,
+} from './manifests.ts';
 import { describeKubernetes } from './suite.ts';
 import { startTestbed, type Testbed } from './testbed.ts';
 
@@ -192,32 +200,7 @@ await describeKubernetes(import.meta.filename, 'InferencePools through the API s
 
   test("reads the picker ConfigMap the pool names, and only it, and keeps other controllers' entries", async () => {
     // Another controller's entry on the same pool, written the way that controller would.
-    const theirs = {
-      parentRef: {
-        group: 'gateway.networking.k8s.io',
-        kind: 'Gateway',
-        name: 'theirs',
-        namespace: 'default',
-      },
-      controllerName: 'example.com/other-controller',
-      conditions: [
-        {
-          type: 'Accepted',
-          status: 'True',
-          reason: 'Accepted',
-          message: '',
-          observedGeneration: 2,
-          lastTransitionTime: '2025-01-01T00:00:00Z',
-        },
-      ],
-    };
-    await bed.kubectl([
-      'patch',
-      'inferencepool/llama',
-      '--subresource=status',
-      '--type=json',
-      `-p=${JSON.stringify([{ op: 'add', path: '/status/parents/-', value: theirs }])}`,
-    ]);
+    await bed.kubectl(otherControllerParent('inferencepool/llama', 2));
     await bed.apply(
       inferencePool({
         name: 'llama',

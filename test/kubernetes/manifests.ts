@@ -204,3 +204,31 @@ export async function installRbac(): Promise<string> {
   }
   return yamlDocuments(objects);
 }
+
+/**
+ * `kubectl` arguments that add another controller's parent entry (Gateway `theirs`, Accepted at
+ * `observedGeneration`) to `resource`'s status, written the way that controller would.
+ */
+export function otherControllerParent(resource: string, observedGeneration: number): string[] {
+  const theirs = {
+    parentRef: { group: 'gateway.networking.k8s.io', kind: 'Gateway', name: 'theirs', namespace: 'default' },
+    controllerName: 'example.com/other-controller',
+    conditions: [
+      {
+        type: 'Accepted',
+        status: 'True',
+        reason: 'Accepted',
+        message: '',
+        observedGeneration,
+        lastTransitionTime: '2025-01-01T00:00:00Z',
+      },
+    ],
+  };
+  return [
+    'patch',
+    resource,
+    '--subresource=status',
+    '--type=json',
+    `-p=${JSON.stringify([{ op: 'add', path: '/status/parents/-', value: theirs }])}`,
+  ];
+}

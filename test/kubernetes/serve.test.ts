@@ -11,7 +11,16 @@ import { after, before, test } from 'node:test';
 import type { EchoServer } from '../../src/sim/echo.ts';
 import { startEchoServer } from '../../src/sim/echo.ts';
 import { eventually, freePort, get, getJson, SluiceChild } from '../e2e/harness.ts';
-import { backend, gateway, installRbac, namespace, referenceGrant, route, sluiceClass } from './manifests.ts';
+import {
+  backend,
+  gateway,
+  installRbac,
+  namespace,
+  otherControllerParent,
+  referenceGrant,
+  route,
+  sluiceClass,
+} from './manifests.ts';
 import { backendAddress } from './netns.ts';
 import { describeKubernetes } from './suite.ts';
 import { startTestbed, type Testbed } from './testbed.ts';
@@ -136,32 +145,7 @@ spec:
 ${gateway('theirs', port + 1, 'someone-else')}`,
     );
     // Another controller's entry on the same route, written the way that controller would.
-    const theirs = {
-      parentRef: {
-        group: 'gateway.networking.k8s.io',
-        kind: 'Gateway',
-        name: 'theirs',
-        namespace: 'default',
-      },
-      controllerName: 'example.com/other-controller',
-      conditions: [
-        {
-          type: 'Accepted',
-          status: 'True',
-          reason: 'Accepted',
-          message: '',
-          observedGeneration: 1,
-          lastTransitionTime: '2025-01-01T00:00:00Z',
-        },
-      ],
-    };
-    await bed.kubectl([
-      'patch',
-      'httproute/echo',
-      '--subresource=status',
-      '--type=json',
-      `-p=${JSON.stringify([{ op: 'add', path: '/status/parents/-', value: theirs }])}`,
-    ]);
+    await bed.kubectl(otherControllerParent('httproute/echo', 1));
     // An edit makes Sluice write the route's status again; the other entry must survive it.
     await bed.apply(route({ name: 'echo', path: '/', service: 'echo-b' }));
     await eventuallyServed('/', 'echo-b');
